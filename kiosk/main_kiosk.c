@@ -1,0 +1,171 @@
+/* wegweiser: the kiosk. Full screen on the board; a window or a headless screenshot for
+ * people and tests. */
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "paths.h"
+#include "platform.h"
+
+static const char USAGE[] =
+    "usage: wegweiser [options]\n"
+    "  --pack FILE         content pack (default: the bundled demo pack)\n"
+    "  --window            run in a window instead of full screen\n"
+    "  --size WxH          window or screenshot size (default 1280x800)\n"
+    "  --lang CODE         start in this language instead of the language screen\n"
+    "  --page CODE         start on this page (needs --lang)\n"
+    "  --idle SECONDS      go back to the language screen after this long untouched (default 90)\n"
+    "  --screenshot FILE   draw one screen into a PNG file and exit (no display needed)\n"
+    "  --events FILE       replay an event script (docs/events.md) headless, print the state\n"
+    "                      after every line, and exit\n"
+    "  --assets DIR        fonts and icons (default: found beside the program)\n"
+    "  --locale-dir DIR    translations (default: found beside the program)\n";
+
+typedef struct options {
+    const char *pack, *lang, *page, *screenshot, *events, *assets, *locale;
+    bool window;
+    int width, height;
+    unsigned long idle_ms;
+} options;
+
+static bool parse(int argc, char **argv, options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(USAGE, stdout);
+            exit(0);
+        } else if (!strcmp(a, "--window")) {
+            o->window = true;
+        } else if (next && !strcmp(a, "--size")) {
+            if (sscanf(next, "%dx%d", &o->width, &o->height) != 2 || o->width < 100 || o->height < 100 ||
+                o->width > 8192 || o->height > 8192) {
+                fprintf(stderr, "wegweiser: --size wants WIDTHxHEIGHT such as 1280x800, not '%s'\n", next);
+                return false;
+            }
+            i++;
+        } else if (next && !strcmp(a, "--idle")) {
+            long s = strtol(next, NULL, 10);
+            if (s < 5) {
+                fprintf(stderr, "wegweiser: --idle wants seconds, at least 5\n");
+                return false;
+            }
+            o->idle_ms = (unsigned long)s * 1000;
+            i++;
+        } else if (next && !strcmp(a, "--pack")) {
+            o->pack = argv[++i];
+        } else if (next && !strcmp(a, "--lang")) {
+            o->lang = argv[++i];
+        } else if (next && !strcmp(a, "--page")) {
+            o->page = argv[++i];
+        } else if (next && !strcmp(a, "--screenshot")) {
+            o->screenshot = argv[++i];
+        } else if (next && !strcmp(a, "--events")) {
+            o->events = argv[++i];
+        } else if (next && !strcmp(a, "--assets")) {
+            o->assets = argv[++i];
+        } else if (next && !strcmp(a, "--locale-dir")) {
+            o->locale = argv[++i];
+        } else {
+            fprintf(stderr, "wegweiser: unknown or incomplete option '%s'\n%s", a, USAGE);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool screenshot_hook(session *s, const char *path, void *user, err *e)
+{
+    (void)user;
+    return platform_screenshot(s, path, e);
+}
+
+static bool replay(session *s, const char *path, err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_set(e, "cannot read event script %s", path);
+    char line[1200], state[256];
+    bool ok = true;
+    for (int n = 1; ok && fgets(line, sizeof line, f); n++) {
+        err le;
+        if (!session_script_line(s, line, screenshot_hook, NULL, &le)) {
+            ok = err_set(e, "%s:%d: %s", path, n, le.msg);
+            break;
+        }
+        session_display(s);
+        session_describe(s, state, sizeof state);
+        printf("%d %s\n", n, state);
+    }
+    fclose(f);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {.width = 1280, .height = 800, .idle_ms = 90000};
+    if (!parse(argc, argv, &o))
+        return 2;
+    char assets[1024], locale[1024], demo[1024];
+    paths_assets(assets, sizeof assets);
+    paths_locale(locale, sizeof locale);
+    paths_demo_pack(demo, sizeof demo);
+    err e = {""};
+    if (!i18n_init(o.locale ? o.locale : locale, &e))
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+    text_fonts *fonts = text_fonts_open(o.assets ? o.assets : assets, &e);
+    if (!fonts) {
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+        return 1;
+    }
+    /* Without a pack the kiosk still starts and says so on screen, never a blank one. */
+    pack *p = pack_open(o.pack ? o.pack : demo, &e);
+    if (!p)
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+    session s;
+    int status = 0;
+    if (!session_init(&s, p, fonts, o.width, o.height, o.idle_ms, &e)) {
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+        return 1;
+    }
+    if (o.lang) {
+        if (p && !pack_language_find(p, o.lang)) {
+            fprintf(stderr, "wegweiser: the pack has no language '%s'\n", o.lang);
+            status = 2;
+        }
+        app_event ev = {.type = APP_EV_LANGUAGE};
+        snprintf(ev.arg, sizeof ev.arg, "%s", o.lang);
+        app_handle(&s.app, &ev);
+    }
+    if (o.page && status == 0) {
+        app_event ev = {.type = APP_EV_OPEN};
+        snprintf(ev.arg, sizeof ev.arg, "%s", o.page);
+        app_handle(&s.app, &ev);
+        if (p && !pack_page_find(p, o.page)) {
+            fprintf(stderr, "wegweiser: the pack has no page '%s'\n", o.page);
+            status = 2;
+        }
+    }
+    if (status == 0 && o.events && !replay(&s, o.events, &e)) {
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+        status = 1;
+    }
+    if (status == 0 && o.screenshot && !platform_screenshot(&s, o.screenshot, &e)) {
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+        status = 1;
+    }
+    if (status == 0 && !o.screenshot && !o.events && !platform_run(&s, !o.window, &e)) {
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+        status = 1;
+    }
+    session_free(&s);
+    pack_close(p);
+    text_fonts_close(fonts);
+    TTF_Quit();
+    SDL_Quit();
+    return status;
+}

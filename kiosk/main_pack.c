@@ -1,0 +1,188 @@
+/* wegweiser-pack: the staff tool. Builds content packs from content sources, shows what is
+ * in them, and shows what the text engine does with a paragraph. */
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+#include "paths.h"
+#include "text.h"
+
+static const char USAGE[] =
+    "usage: wegweiser-pack VERB [options]\n"
+    "  build SRC -o PACK     build a content pack from content/<region>/ sources\n"
+    "  info PACK             what is inside a pack, per language\n"
+    "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
+    "                        each visual line in visual order\n"
+    "Each verb explains itself with --help.\n";
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    static const char help[] = "usage: wegweiser-pack build SRC -o PACK\n"
+                               "Reads content sources (content/README.md) from SRC and writes the pack to PACK.\n"
+                               "Refuses sources with errors and names the file and line of the first one.\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *src = NULL, *out = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!src && argv[i][0] != '-')
+            src = argv[i];
+        else {
+            fprintf(stderr, "wegweiser-pack build: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    if (!src || !out) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    if (!pack_build(src, out, &e)) {
+        fprintf(stderr, "wegweiser-pack build: %s\n", e.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    static const char help[] = "usage: wegweiser-pack info PACK\n"
+                               "Prints the pack's region, version and, per language, how many pages it has.\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (argc != 3) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    pack *p = pack_open(argv[2], &e);
+    if (!p) {
+        fprintf(stderr, "wegweiser-pack info: %s\n", e.msg);
+        return 1;
+    }
+    const pack_meta *m = pack_get_meta(p);
+    printf("region: %s (%s)\nversion: %s\nschema: %d\ndemo: %s\npages: %d\n", m->region, m->name, m->version,
+           m->schema_version, m->demo ? "yes" : "no", pack_page_count(p));
+    printf("%-6s %-16s %-4s %-5s %s\n", "lang", "name", "dir", "pages", "machine-drafted");
+    for (int i = 0; i < pack_language_count(p); i++) {
+        const pack_language *l = pack_language_at(p, i);
+        int have = 0, machine = 0;
+        pack_language_stats(p, l->code, &have, &machine);
+        printf("%-6s %-16s %-4s %-5d %d\n", l->code, l->native_name, l->rtl ? "rtl" : "ltr", have, machine);
+    }
+    pack_close(p);
+    return 0;
+}
+
+static int cmd_layout(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: wegweiser-pack layout --lang CODE [--width PX] [--size PX] [--pack PACK]\n"
+        "Reads paragraphs from standard input, one per line. For each it prints its visual lines,\n"
+        "one output line each: the characters in visual order, left to right, as they stand in the\n"
+        "input (no mirrored brackets, no presentation forms, no bidi controls), then an empty line.\n"
+        "The paragraph direction comes from the language in the pack (default: the demo pack).\n"
+        "With no --width a paragraph is one line.\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *lang = NULL, *pack_path = NULL;
+    int width = 0, size = 32;
+    for (int i = 2; i < argc; i++) {
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (next && !strcmp(argv[i], "--lang"))
+            lang = argv[++i];
+        else if (next && !strcmp(argv[i], "--width"))
+            width = atoi(argv[++i]);
+        else if (next && !strcmp(argv[i], "--size"))
+            size = atoi(argv[++i]);
+        else if (next && !strcmp(argv[i], "--pack"))
+            pack_path = argv[++i];
+        else {
+            fprintf(stderr, "wegweiser-pack layout: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    if (!lang || width < 0 || size < 4 || size > 400) {
+        fputs(help, stderr);
+        return 2;
+    }
+    char assets[1024], demo[1024];
+    paths_assets(assets, sizeof assets);
+    paths_demo_pack(demo, sizeof demo);
+    err e;
+    text_dir dir = TEXT_DIR_AUTO;
+    pack *p = pack_open(pack_path ? pack_path : demo, &e);
+    if (p) {
+        const pack_language *l = pack_language_find(p, lang);
+        if (l)
+            dir = l->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR;
+        else
+            fprintf(stderr, "wegweiser-pack layout: the pack has no language '%s'; direction from the text\n", lang);
+        pack_close(p);
+    } else if (pack_path) {
+        fprintf(stderr, "wegweiser-pack layout: %s\n", e.msg);
+        return 1;
+    }
+    text_fonts *fonts = text_fonts_open(assets, &e);
+    if (!fonts) {
+        fprintf(stderr, "wegweiser-pack layout: %s\n", e.msg);
+        return 1;
+    }
+    text_style style = {size, false, dir, TEXT_ALIGN_START};
+    size_t cap = 1 << 16;
+    char *line = malloc(cap), *out = malloc(cap * 2);
+    int status = 0;
+    while (line && out && fgets(line, (int)cap, stdin)) {
+        line[strcspn(line, "\n")] = 0;
+        text_layout *l = text_layout_new(fonts, line, &style, width, &e);
+        if (!l) {
+            fprintf(stderr, "wegweiser-pack layout: %s\n", e.msg);
+            status = 1;
+            break;
+        }
+        for (int i = 0; i < l->line_count; i++) {
+            text_line_visual(l, i, out, cap * 2);
+            printf("%s\n", out);
+        }
+        printf("\n");
+        text_layout_free(l);
+    }
+    free(line);
+    free(out);
+    text_fonts_close(fonts);
+    TTF_Quit();
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "build"))
+        return cmd_build(argc, argv);
+    if (!strcmp(argv[1], "info"))
+        return cmd_info(argc, argv);
+    if (!strcmp(argv[1], "layout"))
+        return cmd_layout(argc, argv);
+    fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);
+    return 2;
+}

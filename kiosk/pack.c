@@ -1,0 +1,315 @@
+#include "pack.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pack {
+    sqlite3 *db;
+    pack_meta meta;
+    pack_language languages[PACK_LANGUAGES_MAX];
+    int language_count;
+    pack_page *pages; /* sorted by (parent, order, code) as the query returns them */
+    int page_count;
+};
+
+static void copy_text(char *dst, size_t size, const unsigned char *src)
+{
+    snprintf(dst, size, "%s", src ? (const char *)src : "");
+}
+
+/* A pack arrives on a stick from anyone: SQLite must not run code from it (triggers,
+ * views, functions in the schema) nor trust its page layout. */
+static bool harden(sqlite3 *db, err *e)
+{
+    int on = 1, off = 0;
+    if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, on, NULL) != SQLITE_OK ||
+        sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, off, NULL) != SQLITE_OK ||
+        sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, off, NULL) != SQLITE_OK ||
+        sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, off, NULL) != SQLITE_OK)
+        return err_set(e, "could not set SQLite's defensive mode: %s", sqlite3_errmsg(db));
+    const char *pragmas = "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0; PRAGMA query_only=ON;";
+    if (sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
+        return err_set(e, "could not set SQLite's safety settings: %s", sqlite3_errmsg(db));
+    return true;
+}
+
+static bool pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static bool quick_check(sqlite3 *db, const char *path, err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "%s is damaged or not a content pack (%s). Build or copy it again.", path,
+                       sqlite3_errmsg(db));
+    bool ok = sqlite3_step(st) == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    if (!ok)
+        return err_set(e, "%s is damaged (SQLite integrity check failed). Build or copy it again.", path);
+    return true;
+}
+
+static bool load_meta(pack *p, err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(p->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "the pack has no metadata table: %s", sqlite3_errmsg(p->db));
+    pack_meta *m = &p->meta;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(st, 0);
+        const unsigned char *value = sqlite3_column_text(st, 1);
+        if (!key)
+            continue;
+        if (!strcmp(key, "region"))
+            copy_text(m->region, sizeof m->region, value);
+        else if (!strcmp(key, "name"))
+            copy_text(m->name, sizeof m->name, value);
+        else if (!strcmp(key, "version"))
+            copy_text(m->version, sizeof m->version, value);
+        else if (!strcmp(key, "publisher"))
+            copy_text(m->publisher, sizeof m->publisher, value);
+        else if (!strcmp(key, "source_language"))
+            copy_text(m->source_language, sizeof m->source_language, value);
+        else if (!strcmp(key, "demo"))
+            m->demo = value && !strcmp((const char *)value, "yes");
+    }
+    sqlite3_finalize(st);
+    if (!m->region[0] || !m->version[0])
+        return err_set(e, "the pack's metadata has no region or version; build it again with wegweiser-pack");
+    return true;
+}
+
+static bool load_languages(pack *p, err *e)
+{
+    sqlite3_stmt *st;
+    const char *sql = "SELECT code, native_name, direction, script, digits FROM languages ORDER BY position, code";
+    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "the pack's language table is unreadable: %s", sqlite3_errmsg(p->db));
+    while (sqlite3_step(st) == SQLITE_ROW && p->language_count < PACK_LANGUAGES_MAX) {
+        pack_language *l = &p->languages[p->language_count++];
+        copy_text(l->code, sizeof l->code, sqlite3_column_text(st, 0));
+        copy_text(l->native_name, sizeof l->native_name, sqlite3_column_text(st, 1));
+        const unsigned char *dir = sqlite3_column_text(st, 2);
+        l->rtl = dir && !strcmp((const char *)dir, "rtl");
+        copy_text(l->script, sizeof l->script, sqlite3_column_text(st, 3));
+        copy_text(l->digits, sizeof l->digits, sqlite3_column_text(st, 4));
+    }
+    sqlite3_finalize(st);
+    if (p->language_count == 0)
+        return err_set(e, "the pack has no languages; build it again with wegweiser-pack");
+    return true;
+}
+
+static bool load_pages(pack *p, err *e)
+{
+    int count = 0;
+    if (!pragma_int(p->db, "SELECT count(*) FROM pages", &count))
+        return err_set(e, "the pack's page table is unreadable: %s", sqlite3_errmsg(p->db));
+    p->pages = calloc(count > 0 ? (size_t)count : 1, sizeof *p->pages);
+    if (!p->pages)
+        return err_set(e, "out of memory reading %d pages", count);
+    sqlite3_stmt *st;
+    const char *sql = "SELECT code, coalesce(parent, ''), position, icon, kind FROM pages "
+                      "ORDER BY coalesce(parent, ''), position, code";
+    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "the pack's page table is unreadable: %s", sqlite3_errmsg(p->db));
+    while (sqlite3_step(st) == SQLITE_ROW && p->page_count < count) {
+        pack_page *pg = &p->pages[p->page_count++];
+        copy_text(pg->code, sizeof pg->code, sqlite3_column_text(st, 0));
+        copy_text(pg->parent, sizeof pg->parent, sqlite3_column_text(st, 1));
+        pg->order = sqlite3_column_int(st, 2);
+        copy_text(pg->icon, sizeof pg->icon, sqlite3_column_text(st, 3));
+        copy_text(pg->kind, sizeof pg->kind, sqlite3_column_text(st, 4));
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+pack *pack_open(const char *path, err *e)
+{
+    pack *p = calloc(1, sizeof *p);
+    if (!p) {
+        err_set(e, "out of memory opening %s", path);
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &p->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        err_set(e, "cannot open content pack %s: %s", path, p->db ? sqlite3_errmsg(p->db) : "out of memory");
+        pack_close(p);
+        return NULL;
+    }
+    int app_id = 0, schema = 0;
+    if (!harden(p->db, e) || !quick_check(p->db, path, e))
+        goto fail;
+    if (!pragma_int(p->db, "PRAGMA application_id", &app_id) || app_id != PACK_APPLICATION_ID) {
+        err_set(e, "%s is an SQLite file but not a Wegweiser content pack", path);
+        goto fail;
+    }
+    if (!pragma_int(p->db, "PRAGMA user_version", &schema) || schema != PACK_SCHEMA_VERSION) {
+        err_set(e,
+                "%s has content schema version %d, this kiosk reads version %d: %s", path, schema,
+                PACK_SCHEMA_VERSION,
+                schema > PACK_SCHEMA_VERSION ? "update the kiosk software first"
+                                             : "build the pack again with a current wegweiser-pack");
+        goto fail;
+    }
+    p->meta.schema_version = schema;
+    if (!load_meta(p, e) || !load_languages(p, e) || !load_pages(p, e))
+        goto fail;
+    return p;
+fail:
+    pack_close(p);
+    return NULL;
+}
+
+void pack_close(pack *p)
+{
+    if (!p)
+        return;
+    sqlite3_close(p->db);
+    free(p->pages);
+    free(p);
+}
+
+const pack_meta *pack_get_meta(const pack *p) { return &p->meta; }
+
+int pack_language_count(const pack *p) { return p->language_count; }
+
+const pack_language *pack_language_at(const pack *p, int index)
+{
+    return index >= 0 && index < p->language_count ? &p->languages[index] : NULL;
+}
+
+const pack_language *pack_language_find(const pack *p, const char *code)
+{
+    for (int i = 0; code && i < p->language_count; i++)
+        if (!strcmp(p->languages[i].code, code))
+            return &p->languages[i];
+    return NULL;
+}
+
+int pack_page_count(const pack *p) { return p->page_count; }
+
+const pack_page *pack_page_find(const pack *p, const char *code)
+{
+    for (int i = 0; code && i < p->page_count; i++)
+        if (!strcmp(p->pages[i].code, code))
+            return &p->pages[i];
+    return NULL;
+}
+
+int pack_children(const pack *p, const char *parent, const pack_page **out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < p->page_count; i++) {
+        if (strcmp(p->pages[i].parent, parent ? parent : ""))
+            continue;
+        if (n < max)
+            out[n] = &p->pages[i];
+        n++;
+    }
+    return n;
+}
+
+const pack_page *pack_page_of_kind(const pack *p, const char *kind)
+{
+    for (int i = 0; i < p->page_count; i++)
+        if (!strcmp(p->pages[i].kind, kind))
+            return &p->pages[i];
+    return NULL;
+}
+
+static char *dup_column(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return strdup(s ? (const char *)s : "");
+}
+
+bool pack_text_get(pack *p, const char *page, const char *lang, pack_text *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st;
+    const char *sql = "SELECT title, summary, body, review, source_version FROM texts WHERE page=?1 AND lang=?2";
+    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return err_set(e, "cannot read page %s: %s", page, sqlite3_errmsg(p->db));
+    sqlite3_bind_text(st, 1, page, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    bool found = rc == SQLITE_ROW;
+    if (found) {
+        out->title = dup_column(st, 0);
+        out->summary = dup_column(st, 1);
+        out->body = dup_column(st, 2);
+        copy_text(out->review, sizeof out->review, sqlite3_column_text(st, 3));
+        out->source_version = sqlite3_column_int(st, 4);
+        if (!out->title || !out->summary || !out->body) {
+            pack_text_free(out);
+            found = err_set(e, "out of memory reading page %s", page);
+        }
+    } else if (rc != SQLITE_DONE) {
+        err_set(e, "cannot read page %s: %s", page, sqlite3_errmsg(p->db));
+    } else if (e) {
+        e->msg[0] = 0;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+void pack_text_free(pack_text *t)
+{
+    free(t->title);
+    free(t->summary);
+    free(t->body);
+    t->title = t->summary = t->body = NULL;
+}
+
+bool pack_title_get(pack *p, const char *page, const char *lang, char *out, int out_size)
+{
+    out[0] = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(p->db, "SELECT title FROM texts WHERE page=?1 AND lang=?2", -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, page, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    if (found)
+        copy_text(out, (size_t)out_size, sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return found;
+}
+
+int pack_page_languages(pack *p, const char *page, const pack_language **out, int max)
+{
+    int n = 0;
+    char title[8];
+    for (int i = 0; i < p->language_count && n < max; i++)
+        if (pack_title_get(p, page, p->languages[i].code, title, sizeof title))
+            out[n++] = &p->languages[i];
+    return n;
+}
+
+void pack_language_stats(pack *p, const char *lang, int *pages, int *machine)
+{
+    *pages = *machine = 0;
+    sqlite3_stmt *st;
+    const char *sql = "SELECT count(*), coalesce(sum(review = 'machine'), 0) FROM texts WHERE lang=?1";
+    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *pages = sqlite3_column_int(st, 0);
+        *machine = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+}

@@ -1,0 +1,96 @@
+/* pack: the content pack, one SQLite file built by wegweiser-pack from content/<region>/.
+ * Opens packs read-only and defensively (a pack comes from a USB stick and is untrusted
+ * until proven otherwise), checks the schema version, and answers the kiosk's queries:
+ * metadata, languages, the page tree and per-language texts. Schema: content/SCHEMA.md. */
+#ifndef WW_PACK_H
+#define WW_PACK_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+/* Bumped whenever the pack's tables change in a way older firmware cannot read. */
+#define PACK_SCHEMA_VERSION 1
+/* SQLite application_id of a Wegweiser pack: "WEGW". */
+#define PACK_APPLICATION_ID 0x57454757
+
+#define PACK_CODE_MAX 16
+#define PACK_LANG_MAX 16
+#define PACK_LANGUAGES_MAX 32
+
+typedef struct pack pack;
+
+typedef struct pack_meta {
+    char region[64];
+    char name[128];
+    char version[64];
+    char publisher[128];
+    char source_language[PACK_LANG_MAX];
+    int schema_version;
+    bool demo;
+} pack_meta;
+
+typedef struct pack_language {
+    char code[PACK_LANG_MAX];
+    char native_name[96];
+    bool rtl;
+    char script[8];  /* ISO 15924: Latn, Arab, Ethi, Cyrl */
+    char digits[12]; /* latn, arab or arabext */
+} pack_language;
+
+typedef struct pack_page {
+    char code[PACK_CODE_MAX];
+    char parent[PACK_CODE_MAX]; /* "" for a top-level topic */
+    int order;
+    char icon[48];
+    char kind[16]; /* topic, article, office, emergency */
+} pack_page;
+
+/* One page's text in one language; strings are owned and freed by pack_text_free. */
+typedef struct pack_text {
+    char *title;
+    char *summary;
+    char *body;
+    char review[16]; /* "source", "machine" or "done" */
+    int source_version;
+} pack_text;
+
+/* Opens an existing pack read-only. Runs SQLite's quick_check and rejects a file that is
+ * not a Wegweiser pack or whose schema version this firmware does not read. */
+pack *pack_open(const char *path, err *e);
+void pack_close(pack *p);
+
+const pack_meta *pack_get_meta(const pack *p);
+
+int pack_language_count(const pack *p);
+const pack_language *pack_language_at(const pack *p, int index);
+/* NULL when the pack has no such language. */
+const pack_language *pack_language_find(const pack *p, const char *code);
+
+/* The page tree is small and read at open; these never touch the disk. */
+int pack_page_count(const pack *p);
+const pack_page *pack_page_find(const pack *p, const char *code);
+/* Children of `parent` ("" for top-level topics) in display order; returns how many
+ * there are, fills at most `max`. */
+int pack_children(const pack *p, const char *parent, const pack_page **out, int max);
+/* The first page of a kind ("emergency"), or NULL. */
+const pack_page *pack_page_of_kind(const pack *p, const char *kind);
+
+/* Reads a page's text in a language. Returns false (no message) when that translation does
+ * not exist, false with a message on a read error. */
+bool pack_text_get(pack *p, const char *page, const char *lang, pack_text *out, err *e);
+void pack_text_free(pack_text *t);
+/* Only the title: cheaper, for tiles and lists. Writes "" when there is none. */
+bool pack_title_get(pack *p, const char *page, const char *lang, char *out, int out_size);
+
+/* Languages a page exists in, in the pack's language order; returns how many. */
+int pack_page_languages(pack *p, const char *page, const pack_language **out, int max);
+
+/* How many pages a language has a text for, and how many of those are machine drafts. */
+void pack_language_stats(pack *p, const char *lang, int *pages, int *machine);
+
+/* Builds a pack from content sources (content/README.md). Refuses sources with errors;
+ * the message names the file and line. Deterministic: same sources, same bytes. */
+bool pack_build(const char *src_dir, const char *out_path, err *e);
+
+#endif

@@ -1,0 +1,592 @@
+/* Reading content sources (content/README.md) and writing them as a pack. */
+#include "pack.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_PAGES 4096
+
+typedef struct src_text {
+    char lang[PACK_LANG_MAX];
+    char *title, *summary, *body;
+    int version;         /* German source: its version */
+    int translated_from; /* translation: the source version it follows */
+    char review[16];
+} src_text;
+
+typedef struct src_page {
+    pack_page page;
+    char path[512]; /* page.txt, for messages */
+    int parent_line;
+    src_text texts[PACK_LANGUAGES_MAX];
+    int text_count;
+} src_page;
+
+typedef struct src {
+    const char *dir;
+    pack_meta meta;
+    pack_language languages[PACK_LANGUAGES_MAX];
+    int language_count;
+    src_page *pages;
+    int page_count;
+} src;
+
+static char *read_file(const char *path, size_t *len, err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(e, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        err_set(e, "%s: out of memory", path);
+        return NULL;
+    }
+    buf[n] = 0;
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* Returns the line (1-based) of the first invalid UTF-8 byte, or 0 if all is valid. */
+static int invalid_utf8_line(const char *s, size_t len)
+{
+    int line = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (extra < 0 || (extra == 1 && c < 0xC2) || i + (size_t)extra >= len)
+            return line;
+        for (int k = 1; k <= extra; k++)
+            if (((unsigned char)s[i + k] & 0xC0) != 0x80)
+                return line;
+        if (c == '\n')
+            line++;
+        if (c == 0)
+            return line;
+        i += (size_t)extra + 1;
+    }
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        *--end = 0;
+    return s;
+}
+
+/* Splits "key: value"; false if the line has no colon. */
+static bool split_key(char *line, char **key, char **value)
+{
+    char *colon = strchr(line, ':');
+    if (!colon)
+        return false;
+    *colon = 0;
+    *key = trim(line);
+    *value = trim(colon + 1);
+    return true;
+}
+
+/* Walks lines of a buffer in place; returns NULL at the end. */
+static char *next_line(char **cursor)
+{
+    char *s = *cursor;
+    if (!s || !*s)
+        return NULL;
+    char *nl = strchr(s, '\n');
+    if (nl) {
+        *nl = 0;
+        *cursor = nl + 1;
+    } else {
+        *cursor = s + strlen(s);
+    }
+    return s;
+}
+
+static bool valid_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 6)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+static bool parse_int(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < 0 || v > 1000000)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_language(src *s, char *value, const char *path, int line, err *e)
+{
+    if (s->language_count >= PACK_LANGUAGES_MAX)
+        return err_set(e, "%s:%d: more than %d languages", path, line, PACK_LANGUAGES_MAX);
+    char *field[5];
+    int n = 0;
+    for (char *tok = value; n < 5; n++) {
+        char *bar = strchr(tok, '|');
+        if (bar)
+            *bar = 0;
+        field[n] = trim(tok);
+        if (!bar) {
+            n++;
+            break;
+        }
+        tok = bar + 1;
+    }
+    if (n != 5)
+        return err_set(e, "%s:%d: a language needs five fields: code | native name | direction | script | digits",
+                       path, line);
+    pack_language *l = &s->languages[s->language_count];
+    if (!*field[0] || strlen(field[0]) >= sizeof l->code)
+        return err_set(e, "%s:%d: language code '%s' is empty or too long", path, line, field[0]);
+    for (int i = 0; i < s->language_count; i++)
+        if (!strcmp(s->languages[i].code, field[0]))
+            return err_set(e, "%s:%d: language '%s' is listed twice", path, line, field[0]);
+    if (strcmp(field[2], "ltr") && strcmp(field[2], "rtl"))
+        return err_set(e, "%s:%d: direction must be ltr or rtl, not '%s'", path, line, field[2]);
+    if (strlen(field[3]) != 4)
+        return err_set(e, "%s:%d: script must be a four-letter ISO 15924 code such as Latn or Arab, not '%s'", path,
+                       line, field[3]);
+    if (strcmp(field[4], "latn") && strcmp(field[4], "arab") && strcmp(field[4], "arabext"))
+        return err_set(e, "%s:%d: digits must be latn, arab or arabext, not '%s'", path, line, field[4]);
+    snprintf(l->code, sizeof l->code, "%s", field[0]);
+    snprintf(l->native_name, sizeof l->native_name, "%s", field[1]);
+    l->rtl = !strcmp(field[2], "rtl");
+    snprintf(l->script, sizeof l->script, "%s", field[3]);
+    snprintf(l->digits, sizeof l->digits, "%s", field[4]);
+    s->language_count++;
+    return true;
+}
+
+static bool read_region(src *s, err *e)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/region.txt", s->dir);
+    size_t len;
+    char *buf = read_file(path, &len, e);
+    if (!buf)
+        return false;
+    bool ok = true;
+    int bad = invalid_utf8_line(buf, len);
+    if (bad)
+        ok = err_set(e, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+    char *cursor = buf, *raw;
+    for (int line = 1; ok && (raw = next_line(&cursor)); line++) {
+        char *l = trim(raw), *key, *value;
+        if (!*l || *l == '#')
+            continue;
+        if (!split_key(l, &key, &value)) {
+            ok = err_set(e, "%s:%d: expected 'key: value'", path, line);
+        } else if (!strcmp(key, "name")) {
+            snprintf(s->meta.name, sizeof s->meta.name, "%s", value);
+        } else if (!strcmp(key, "region")) {
+            snprintf(s->meta.region, sizeof s->meta.region, "%s", value);
+        } else if (!strcmp(key, "version")) {
+            snprintf(s->meta.version, sizeof s->meta.version, "%s", value);
+        } else if (!strcmp(key, "publisher")) {
+            snprintf(s->meta.publisher, sizeof s->meta.publisher, "%s", value);
+        } else if (!strcmp(key, "source-language")) {
+            snprintf(s->meta.source_language, sizeof s->meta.source_language, "%s", value);
+        } else if (!strcmp(key, "demo")) {
+            if (strcmp(value, "yes") && strcmp(value, "no"))
+                ok = err_set(e, "%s:%d: demo must be yes or no", path, line);
+            s->meta.demo = !strcmp(value, "yes");
+        } else if (!strcmp(key, "language")) {
+            ok = parse_language(s, value, path, line, e);
+        } else if (strcmp(key, "contact")) {
+            ok = err_set(e, "%s:%d: unknown key '%s' (known: name, region, version, publisher, contact, demo, "
+                            "source-language, language)", path, line, key);
+        }
+    }
+    free(buf);
+    if (!ok)
+        return false;
+    if (!s->meta.region[0] || !s->meta.name[0] || !s->meta.version[0])
+        return err_set(e, "%s: needs 'name', 'region' and 'version'", path);
+    if (!s->language_count)
+        return err_set(e, "%s: lists no 'language'", path);
+    if (!s->meta.source_language[0])
+        snprintf(s->meta.source_language, sizeof s->meta.source_language, "%s", s->languages[0].code);
+    bool source_listed = false;
+    for (int i = 0; i < s->language_count; i++)
+        source_listed |= !strcmp(s->languages[i].code, s->meta.source_language);
+    if (!source_listed)
+        return err_set(e, "%s: source-language '%s' is not among the languages", path, s->meta.source_language);
+    return true;
+}
+
+static bool read_page_file(src_page *pg, err *e)
+{
+    size_t len;
+    char *buf = read_file(pg->path, &len, e);
+    if (!buf)
+        return false;
+    bool ok = true, have_code = false;
+    int bad = invalid_utf8_line(buf, len);
+    if (bad)
+        ok = err_set(e, "%s:%d: not valid UTF-8; save the file as UTF-8", pg->path, bad);
+    snprintf(pg->page.kind, sizeof pg->page.kind, "article");
+    char *cursor = buf, *raw;
+    for (int line = 1; ok && (raw = next_line(&cursor)); line++) {
+        char *l = trim(raw), *key, *value;
+        if (!*l || *l == '#')
+            continue;
+        if (!split_key(l, &key, &value)) {
+            ok = err_set(e, "%s:%d: expected 'key: value'", pg->path, line);
+        } else if (!strcmp(key, "code")) {
+            if (!valid_code(value))
+                ok = err_set(e, "%s:%d: code must be 1 to 6 digits, not '%s'", pg->path, line, value);
+            snprintf(pg->page.code, sizeof pg->page.code, "%s", value);
+            have_code = true;
+        } else if (!strcmp(key, "parent")) {
+            if (*value && !valid_code(value))
+                ok = err_set(e, "%s:%d: parent must be a page code or empty, not '%s'", pg->path, line, value);
+            snprintf(pg->page.parent, sizeof pg->page.parent, "%s", value);
+            pg->parent_line = line;
+        } else if (!strcmp(key, "order")) {
+            if (!parse_int(value, &pg->page.order))
+                ok = err_set(e, "%s:%d: order must be a whole number, not '%s'", pg->path, line, value);
+        } else if (!strcmp(key, "icon")) {
+            snprintf(pg->page.icon, sizeof pg->page.icon, "%s", value);
+        } else if (!strcmp(key, "kind")) {
+            if (strcmp(value, "topic") && strcmp(value, "article") && strcmp(value, "office") &&
+                strcmp(value, "emergency"))
+                ok = err_set(e, "%s:%d: kind must be topic, article, office or emergency, not '%s'", pg->path, line,
+                             value);
+            snprintf(pg->page.kind, sizeof pg->page.kind, "%s", value);
+        } else {
+            ok = err_set(e, "%s:%d: unknown key '%s' (known: code, parent, order, icon, kind)", pg->path, line, key);
+        }
+    }
+    free(buf);
+    if (ok && !have_code)
+        ok = err_set(e, "%s: has no 'code'", pg->path);
+    return ok;
+}
+
+/* Page links in a body must point at pages that exist; returns the line of the first bad
+ * one (0 if none) and its code. */
+static int bad_link_line(const src *s, const char *body, int first_line, char *code, size_t code_size)
+{
+    int line = first_line;
+    for (const char *p = body; *p; p++) {
+        if (*p == '\n')
+            line++;
+        if (strncmp(p, "](page:", 7))
+            continue;
+        const char *start = p + 7, *end = strchr(start, ')');
+        size_t n = end ? (size_t)(end - start) : strlen(start);
+        snprintf(code, code_size, "%.*s", (int)n, start);
+        bool found = false;
+        for (int i = 0; i < s->page_count && !found; i++)
+            found = !strcmp(s->pages[i].page.code, code);
+        if (!found)
+            return line;
+    }
+    return 0;
+}
+
+static bool read_text_file(src *s, src_page *pg, const pack_language *lang, const char *path, err *e)
+{
+    size_t len;
+    char *buf = read_file(path, &len, e);
+    if (!buf)
+        return false;
+    int bad = invalid_utf8_line(buf, len);
+    if (bad) {
+        free(buf);
+        return err_set(e, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+    }
+    src_text *t = &pg->texts[pg->text_count];
+    memset(t, 0, sizeof *t);
+    snprintf(t->lang, sizeof t->lang, "%s", lang->code);
+    bool is_source = !strcmp(lang->code, s->meta.source_language);
+    snprintf(t->review, sizeof t->review, "%s", is_source ? "source" : "done");
+    bool ok = true;
+    char *cursor = buf, *raw;
+    int line = 1;
+    for (; ok && (raw = next_line(&cursor)); line++) {
+        char *l = trim(raw), *key, *value;
+        if (!*l)
+            break;
+        if (!split_key(l, &key, &value)) {
+            ok = err_set(e, "%s:%d: expected 'key: value' in the header; leave an empty line before the text", path,
+                         line);
+        } else if (!strcmp(key, "title")) {
+            free(t->title);
+            t->title = strdup(value);
+        } else if (!strcmp(key, "summary")) {
+            free(t->summary);
+            t->summary = strdup(value);
+        } else if (!strcmp(key, "version")) {
+            if (!parse_int(value, &t->version))
+                ok = err_set(e, "%s:%d: version must be a whole number", path, line);
+        } else if (!strcmp(key, "translated-from")) {
+            if (!parse_int(value, &t->translated_from))
+                ok = err_set(e, "%s:%d: translated-from must be a whole number", path, line);
+        } else if (!strcmp(key, "review")) {
+            if (strcmp(value, "machine") && strcmp(value, "done"))
+                ok = err_set(e, "%s:%d: review must be machine or done", path, line);
+            else if (!is_source)
+                snprintf(t->review, sizeof t->review, "%s", value);
+        } else {
+            ok = err_set(e, "%s:%d: unknown key '%s' (known: title, summary, version, translated-from, review)",
+                         path, line, key);
+        }
+    }
+    int body_line = line;
+    t->body = strdup(cursor ? cursor : "");
+    free(buf);
+    pg->text_count++;
+    if (!ok)
+        return false;
+    if (!t->title || !*t->title)
+        return err_set(e, "%s: has no 'title'", path);
+    if (!t->summary)
+        t->summary = strdup("");
+    if (!t->body || !t->summary)
+        return err_set(e, "%s: out of memory", path);
+    if (is_source)
+        t->translated_from = t->version;
+    char code[64];
+    int link_line = bad_link_line(s, t->body, body_line, code, sizeof code);
+    if (link_line)
+        return err_set(e, "%s:%d: links to page %s, which does not exist", path, link_line, code);
+    return true;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int compare_pages(const void *a, const void *b)
+{
+    const src_page *x = a, *y = b;
+    return strcmp(x->page.code, y->page.code);
+}
+
+/* Lists the page folders in name order, so errors and output never depend on readdir. */
+static int list_page_dirs(const char *pages_dir, char ***names_out, err *e)
+{
+    DIR *d = opendir(pages_dir);
+    if (!d) {
+        err_set(e, "%s: cannot open the pages folder: %s", pages_dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    int n = 0, cap = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        if (ent->d_name[0] == '.')
+            continue;
+        char path[1024];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", pages_dir, ent->d_name);
+        if (stat(path, &st) || !S_ISDIR(st.st_mode))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **bigger = realloc(names, (size_t)cap * sizeof *names);
+            if (!bigger)
+                break;
+            names = bigger;
+        }
+        names[n++] = strdup(ent->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, compare_names);
+    *names_out = names;
+    return n;
+}
+
+static bool read_pages(src *s, err *e)
+{
+    char pages_dir[1024];
+    snprintf(pages_dir, sizeof pages_dir, "%s/pages", s->dir);
+    char **names;
+    int n = list_page_dirs(pages_dir, &names, e);
+    if (n < 0)
+        return false;
+    bool ok = n <= MAX_PAGES || err_set(e, "%s: more than %d pages", pages_dir, MAX_PAGES);
+    s->pages = calloc(n ? (size_t)n : 1, sizeof *s->pages);
+    if (!s->pages)
+        ok = err_set(e, "out of memory");
+    for (int i = 0; ok && i < n; i++) {
+        src_page *pg = &s->pages[s->page_count++];
+        snprintf(pg->path, sizeof pg->path, "%s/%s/page.txt", pages_dir, names[i]);
+        ok = read_page_file(pg, e);
+        for (int j = 0; ok && j < s->page_count - 1; j++)
+            if (!strcmp(s->pages[j].page.code, pg->page.code))
+                ok = err_set(e, "%s: code %s is already used by %s", pg->path, pg->page.code, s->pages[j].path);
+    }
+    /* Texts after all pages, so links can be checked against the whole tree. */
+    for (int i = 0; ok && i < s->page_count; i++) {
+        src_page *pg = &s->pages[i];
+        for (int l = 0; ok && l < s->language_count; l++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s/%s.txt", pages_dir, names[i], s->languages[l].code);
+            if (access(path, F_OK) == 0)
+                ok = read_text_file(s, pg, &s->languages[l], path, e);
+            else if (!strcmp(s->languages[l].code, s->meta.source_language))
+                ok = err_set(e, "%s: the source language text %s.txt is missing", pg->path, s->languages[l].code);
+        }
+        bool parent_found = !pg->page.parent[0];
+        for (int j = 0; ok && !parent_found && j < s->page_count; j++)
+            parent_found = !strcmp(s->pages[j].page.code, pg->page.parent);
+        if (ok && !parent_found)
+            ok = err_set(e, "%s:%d: parent %s does not exist", pg->path, pg->parent_line, pg->page.parent);
+        if (ok && !strcmp(pg->page.parent, pg->page.code))
+            ok = err_set(e, "%s:%d: a page cannot be its own parent", pg->path, pg->parent_line);
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (ok)
+        qsort(s->pages, (size_t)s->page_count, sizeof *s->pages, compare_pages);
+    return ok;
+}
+
+static void src_free(src *s)
+{
+    for (int i = 0; i < s->page_count; i++)
+        for (int t = 0; t < s->pages[i].text_count; t++) {
+            free(s->pages[i].texts[t].title);
+            free(s->pages[i].texts[t].summary);
+            free(s->pages[i].texts[t].body);
+        }
+    free(s->pages);
+}
+
+static const char SCHEMA_SQL[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE languages(code TEXT PRIMARY KEY, position INTEGER NOT NULL, native_name TEXT NOT NULL,"
+    " direction TEXT NOT NULL CHECK(direction IN ('ltr','rtl')), script TEXT NOT NULL, digits TEXT NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE pages(code TEXT PRIMARY KEY, parent TEXT, position INTEGER NOT NULL, icon TEXT NOT NULL,"
+    " kind TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE texts(page TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,"
+    " body TEXT NOT NULL, source_version INTEGER NOT NULL, review TEXT NOT NULL, PRIMARY KEY(page, lang))"
+    " WITHOUT ROWID;";
+
+static bool exec_bind(sqlite3 *db, const char *sql, const char **texts, int ntexts, const int *ints, int nints)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    for (int i = 0; i < ntexts; i++)
+        sqlite3_bind_text(st, i + 1, texts[i], -1, SQLITE_STATIC);
+    for (int i = 0; i < nints; i++)
+        sqlite3_bind_int(st, ntexts + i + 1, ints[i]);
+    bool ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static bool write_pack(const src *s, const char *path, err *e)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        err_set(e, "cannot create %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return false;
+    }
+    char setup[256];
+    snprintf(setup, sizeof setup,
+             "PRAGMA page_size=4096; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+             "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+             PACK_APPLICATION_ID, PACK_SCHEMA_VERSION);
+    bool ok = sqlite3_exec(db, setup, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(db, SCHEMA_SQL, NULL, NULL, NULL) == SQLITE_OK &&
+              sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    char schema[16];
+    snprintf(schema, sizeof schema, "%d", PACK_SCHEMA_VERSION);
+    const char *meta[][2] = {
+        {"region", s->meta.region},       {"name", s->meta.name},
+        {"version", s->meta.version},     {"publisher", s->meta.publisher},
+        {"demo", s->meta.demo ? "yes" : "no"}, {"source_language", s->meta.source_language},
+        {"schema_version", schema},
+    };
+    for (size_t i = 0; ok && i < sizeof meta / sizeof meta[0]; i++)
+        ok = exec_bind(db, "INSERT INTO meta VALUES(?1, ?2)", meta[i], 2, NULL, 0);
+    for (int i = 0; ok && i < s->language_count; i++) {
+        const pack_language *l = &s->languages[i];
+        const char *t[] = {l->code, l->native_name, l->rtl ? "rtl" : "ltr", l->script, l->digits};
+        ok = exec_bind(db,
+                       "INSERT INTO languages(code, native_name, direction, script, digits, position)"
+                       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                       t, 5, (int[]){i + 1}, 1);
+    }
+    for (int i = 0; ok && i < s->page_count; i++) {
+        const src_page *pg = &s->pages[i];
+        const char *t[] = {pg->page.code, pg->page.parent[0] ? pg->page.parent : NULL, pg->page.icon,
+                           pg->page.kind};
+        ok = exec_bind(db, "INSERT INTO pages(code, parent, icon, kind, position) VALUES(?1, ?2, ?3, ?4, ?5)", t, 4,
+                       (int[]){pg->page.order}, 1);
+        for (int l = 0; ok && l < pg->text_count; l++) {
+            const src_text *x = &pg->texts[l];
+            const char *tt[] = {pg->page.code, x->lang, x->title, x->summary, x->body, x->review};
+            ok = exec_bind(db,
+                           "INSERT INTO texts(page, lang, title, summary, body, review, source_version)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           tt, 6, (int[]){x->translated_from}, 1);
+        }
+    }
+    ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (!ok)
+        err_set(e, "cannot write %s: %s", path, sqlite3_errmsg(db));
+    if (sqlite3_close(db) != SQLITE_OK && ok)
+        ok = err_set(e, "cannot finish %s", path);
+    return ok;
+}
+
+bool pack_build(const char *src_dir, const char *out_path, err *e)
+{
+    src s = {.dir = src_dir};
+    bool ok = read_region(&s, e) && read_pages(&s, e);
+    if (ok) {
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
+        unlink(tmp);
+        ok = write_pack(&s, tmp, e);
+        if (ok && rename(tmp, out_path) != 0)
+            ok = err_set(e, "cannot move %s into place: %s", out_path, strerror(errno));
+        if (!ok)
+            unlink(tmp);
+    }
+    src_free(&s);
+    return ok;
+}

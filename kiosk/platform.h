@@ -1,0 +1,15 @@
+/* platform: the only code that opens windows, reads input and draws. It turns SDL events
+ * into session presses and drags, draws display lists with an SDL renderer (textures of
+ * laid-out text are cached with a bound), and saves screenshots without any display. */
+#ifndef WW_PLATFORM_H
+#define WW_PLATFORM_H
+
+#include "session.h"
+
+/* Renders the session's current screen into a PNG file, headless. */
+bool platform_screenshot(session *s, const char *path, err *e);
+
+/* Opens a window (or the full screen) and runs the kiosk until it is closed. */
+bool platform_run(session *s, bool fullscreen, err *e);
+
+#endif

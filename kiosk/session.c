@@ -1,0 +1,206 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool session_init(session *s, pack *p, text_fonts *fonts, int width, int height, unsigned long idle_ms, err *e)
+{
+    memset(s, 0, sizeof *s);
+    s->list = malloc(sizeof *s->list);
+    if (!s->list)
+        return err_set(e, "out of memory");
+    s->fonts = fonts;
+    s->width = width;
+    s->height = height;
+    app_init(&s->app, p, idle_ms);
+    return true;
+}
+
+void session_free(session *s)
+{
+    free(s->list);
+    s->list = NULL;
+}
+
+const view_list *session_display(session *s)
+{
+    /* A rebuild can learn a new scroll limit, which can move the scroll: at most twice. */
+    for (int round = 0; round < 2; round++) {
+        if (s->built && s->built_generation == s->app.generation && s->built_width == s->width &&
+            s->built_height == s->height)
+            break;
+        view_build(s->list, &s->app, s->fonts, s->width, s->height);
+        s->built = true;
+        s->built_generation = s->app.generation;
+        s->built_width = s->width;
+        s->built_height = s->height;
+        app_event limit = {.type = APP_EV_SCROLL_LIMIT, .value = s->list->scroll_max};
+        app_handle(&s->app, &limit);
+    }
+    return s->list;
+}
+
+void session_resize(session *s, int width, int height)
+{
+    s->width = width;
+    s->height = height;
+}
+
+/* A finger moves a little while tapping: within this distance it is still a tap. */
+static int tap_slop(const session *s)
+{
+    int base = s->width < s->height ? s->width : s->height;
+    return base * 3 / 100 > 8 ? base * 3 / 100 : 8;
+}
+
+void session_press(session *s, int x, int y)
+{
+    s->down = true;
+    s->dragging = false;
+    s->down_x = x;
+    s->down_y = y;
+    s->last_y = y;
+    app_handle(&s->app, &(app_event){.type = APP_EV_TOUCH});
+}
+
+void session_move(session *s, int x, int y)
+{
+    if (!s->down)
+        return;
+    int dx = x - s->down_x, dy = y - s->down_y, slop = tap_slop(s);
+    if (!s->dragging && dx * dx + dy * dy > slop * slop)
+        s->dragging = true;
+    if (s->dragging && y != s->last_y) {
+        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = s->last_y - y});
+        s->last_y = y;
+    }
+}
+
+static void act(session *s, const view_cmd *cmd)
+{
+    app_event ev = {0};
+    switch (cmd->action) {
+    case VIEW_ACT_LANGUAGE:
+        ev.type = APP_EV_LANGUAGE;
+        break;
+    case VIEW_ACT_OPEN:
+        ev.type = APP_EV_OPEN;
+        break;
+    case VIEW_ACT_BACK:
+        ev.type = APP_EV_BACK;
+        break;
+    case VIEW_ACT_HOME:
+        ev.type = APP_EV_HOME;
+        break;
+    default:
+        return;
+    }
+    snprintf(ev.arg, sizeof ev.arg, "%s", cmd->arg);
+    app_handle(&s->app, &ev);
+}
+
+void session_release(session *s, int x, int y)
+{
+    if (!s->down)
+        return;
+    session_move(s, x, y);
+    s->down = false;
+    if (s->dragging)
+        return;
+    /* Hit-test what the person saw when they pressed. */
+    const view_cmd *cmd = view_hit(session_display(s), s->down_x, s->down_y);
+    if (cmd)
+        act(s, cmd);
+}
+
+void session_tap(session *s, int x, int y)
+{
+    session_press(s, x, y);
+    session_release(s, x, y);
+}
+
+bool session_key(session *s, const char *name)
+{
+    app_event ev = {0};
+    if (!strcmp(name, "back"))
+        ev.type = APP_EV_BACK;
+    else if (!strcmp(name, "home"))
+        ev.type = APP_EV_HOME;
+    else
+        return false;
+    app_handle(&s->app, &ev);
+    return true;
+}
+
+void session_advance(session *s, unsigned long ms)
+{
+    app_handle(&s->app, &(app_event){.type = APP_EV_TICK, .value = (int)ms});
+}
+
+static const char *skip_spaces(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+bool session_script_line(session *s, const char *line, session_screenshot_fn shot, void *user, err *e)
+{
+    char verb[32] = "";
+    int used = 0;
+    const char *p = skip_spaces(line);
+    if (!*p || *p == '#' || *p == '\n')
+        return true;
+    if (sscanf(p, "%31s%n", verb, &used) != 1)
+        return true;
+    const char *rest = skip_spaces(p + used);
+    char arg[1024];
+    snprintf(arg, sizeof arg, "%s", rest);
+    size_t n = strlen(arg);
+    while (n && (arg[n - 1] == '\n' || arg[n - 1] == '\r' || arg[n - 1] == ' '))
+        arg[--n] = 0;
+    int x1, y1, x2, y2;
+    long ms;
+    if (!strcmp(verb, "tap")) {
+        if (sscanf(arg, "%d %d", &x1, &y1) != 2)
+            return err_set(e, "'tap' needs X Y");
+        session_display(s);
+        session_tap(s, x1, y1);
+    } else if (!strcmp(verb, "swipe")) {
+        if (sscanf(arg, "%d %d %d %d", &x1, &y1, &x2, &y2) != 4)
+            return err_set(e, "'swipe' needs X1 Y1 X2 Y2");
+        session_display(s);
+        session_press(s, x1, y1);
+        for (int k = 1; k <= 8; k++)
+            session_move(s, x1 + (x2 - x1) * k / 8, y1 + (y2 - y1) * k / 8);
+        session_release(s, x2, y2);
+    } else if (!strcmp(verb, "tap-text")) {
+        const view_cmd *t = view_find_text(session_display(s), arg);
+        if (!t)
+            return err_set(e, "'tap-text': no text '%s' on this screen", arg);
+        session_tap(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
+    } else if (!strcmp(verb, "key")) {
+        if (!session_key(s, arg))
+            return err_set(e, "'key' knows back and home, not '%s'", arg);
+    } else if (!strcmp(verb, "wait")) {
+        if (sscanf(arg, "%ld", &ms) != 1 || ms < 0)
+            return err_set(e, "'wait' needs milliseconds");
+        session_advance(s, (unsigned long)ms);
+    } else if (!strcmp(verb, "screenshot")) {
+        if (!shot || !*arg)
+            return err_set(e, "'screenshot' needs a file name and a screen to draw on");
+        return shot(s, arg, user, e);
+    } else {
+        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, key, wait, screenshot)", verb);
+    }
+    return true;
+}
+
+void session_describe(const session *s, char *out, size_t size)
+{
+    static const char *const names[] = {"language", "home", "page"};
+    const app_place *here = app_current(&s->app);
+    snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d", names[here->screen], here->page, s->app.lang,
+             here->scroll);
+}

@@ -1,0 +1,95 @@
+/* text: lays out and draws paragraphs in every script the kiosk shows.
+ * A paragraph goes: base direction → FriBidi levels (with bracket pairs) → a font per
+ * script run with per-character fallback → shaping by SDL_ttf/HarfBuzz per run → line
+ * breaking at UAX #14 opportunities (ICU) on shaped widths → per-line reordering → alignment.
+ * Phone numbers, times and dates are isolated left-to-right and never broken. */
+#ifndef WW_TEXT_H
+#define WW_TEXT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef enum text_face { TEXT_FACE_LATIN, TEXT_FACE_ARABIC, TEXT_FACE_ETHIOPIC, TEXT_FACE_COUNT } text_face;
+
+typedef enum text_dir { TEXT_DIR_LTR, TEXT_DIR_RTL, TEXT_DIR_AUTO } text_dir;
+typedef enum text_align { TEXT_ALIGN_START, TEXT_ALIGN_CENTER } text_align;
+
+typedef struct text_style {
+    int size_px;
+    bool bold;
+    text_dir dir;
+    text_align align;
+} text_style;
+
+/* A stretch of one line drawn with one font, one direction and one script. */
+typedef struct text_run {
+    int start, end;      /* logical range [start, end) in text_layout.chars */
+    int x, width;        /* pixels from the paragraph box's left edge */
+    unsigned char level; /* bidi embedding level; odd is right-to-left */
+    unsigned char face;  /* text_face */
+    char script[5];      /* ISO 15924 tag given to the shaper */
+} text_run;
+
+typedef struct text_line {
+    int first_run, run_count; /* into text_layout.runs, in visual order from the left */
+    int start, end;           /* logical range of the line */
+    int x, width;             /* drawn extent */
+    int baseline;             /* from the paragraph's top */
+} text_line;
+
+typedef struct text_layout {
+    uint32_t *chars; /* the paragraph as code points, with the isolates the engine added */
+    int char_count;
+    text_style style;
+    bool rtl; /* resolved base direction */
+    text_run *runs;
+    int run_count;
+    text_line *lines;
+    int line_count;
+    int width, height; /* the box: max_width when given, else the widest line */
+    int ascent, line_height;
+    bool cut_word; /* a word wider than max_width had to be cut: the text does not fit */
+    uint32_t missing[16]; /* characters no bundled font covers (first 16 distinct) */
+    int missing_count;
+    unsigned long id; /* unique for the process's lifetime: a key for texture caches */
+} text_layout;
+
+typedef struct text_fonts text_fonts;
+
+/* Opens the bundled fonts under `assets_dir`/fonts and the icon table under
+ * `assets_dir`/icons. Needs no video: tests and the staff tool use it headless. */
+text_fonts *text_fonts_open(const char *assets_dir, err *e);
+void text_fonts_close(text_fonts *f);
+
+/* Lays out UTF-8 text. `max_width` 0 means one line per hard break, no wrapping. */
+text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *style, int max_width, err *e);
+void text_layout_free(text_layout *l);
+
+/* The same, from a bounded cache owned by `f`: the pointer stays valid until at least
+ * TEXT_CACHE_KEEP other layouts have been asked for. NULL only when out of memory. */
+#define TEXT_CACHE_KEEP 1024
+const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const text_style *style, int max_width);
+
+/* Draws a layout into a new ARGB8888 surface of its box size, in one colour. */
+SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color color, err *e);
+
+/* A line's characters in visual order, left to right, as they stand in the input (no
+ * mirrored brackets, no presentation forms, no bidi controls), as UTF-8. */
+void text_line_visual(const text_layout *l, int line, char *out, size_t size);
+
+/* Icons come from the Material Icons font: name → code point, 0 when unknown. */
+uint32_t text_icon_codepoint(const text_fonts *f, const char *name);
+SDL_Surface *text_icon_render(text_fonts *f, uint32_t codepoint, int size_px, SDL_Color color);
+
+/* True when some bundled font has a glyph for `c`. */
+bool text_covered(text_fonts *f, uint32_t c);
+
+/* Decodes one UTF-8 sequence at *s (advancing it); invalid bytes give U+FFFD. */
+uint32_t text_utf8_next(const char **s);
+/* Encodes `c` into out (at least 4 bytes); returns the byte count. */
+int text_utf8_put(uint32_t c, char *out);
+
+#endif

@@ -1,0 +1,65 @@
+/* view: turns the app's state and a screen size into a display list, a flat array of
+ * rectangles, text blocks and icons with the action each button stands for. Tests read it
+ * to see what would be drawn where; the platform draws it. Right-to-left languages get a
+ * mirrored layout, not just mirrored text. */
+#ifndef WW_VIEW_H
+#define WW_VIEW_H
+
+#include "app.h"
+#include "text.h"
+
+#define VIEW_MAX_CMDS 768
+#define VIEW_ARENA (128 * 1024)
+
+typedef struct view_rect {
+    int x, y, w, h;
+} view_rect;
+
+typedef enum view_kind { VIEW_RECT, VIEW_TEXT, VIEW_ICON } view_kind;
+
+typedef enum view_action {
+    VIEW_ACT_NONE,
+    VIEW_ACT_LANGUAGE, /* arg: language code */
+    VIEW_ACT_OPEN,     /* arg: page code */
+    VIEW_ACT_BACK,
+    VIEW_ACT_HOME,
+} view_action;
+
+typedef struct view_cmd {
+    view_kind kind;
+    view_rect rect;
+    view_rect clip; /* w == 0: none */
+    SDL_Color color;
+    int radius;                /* VIEW_RECT: rounded corners */
+    const text_layout *layout; /* VIEW_TEXT: laid out for rect.w, drawn at rect's top */
+    const char *text;          /* VIEW_TEXT: the words, for tests and people reading dumps */
+    uint32_t icon;             /* VIEW_ICON: code point in the icon font */
+    int icon_size;
+    view_action action; /* buttons: what a tap inside rect does */
+    char arg[PACK_CODE_MAX];
+} view_cmd;
+
+typedef struct view_list {
+    view_cmd cmds[VIEW_MAX_CMDS];
+    int count;
+    char arena[VIEW_ARENA];
+    size_t used;
+    int width, height;
+    SDL_Color background;
+    int scroll_max; /* how far the current screen's content can scroll */
+} view_list;
+
+/* Builds the display list for the app's current screen at width × height pixels. */
+void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height);
+
+/* The topmost button at (x, y), or NULL. */
+const view_cmd *view_hit(const view_list *l, int x, int y);
+
+/* The first text command whose words are exactly `text`, or NULL. */
+const view_cmd *view_find_text(const view_list *l, const char *text);
+
+/* Strips the body markup (content/README.md) to what is read: link targets and emphasis
+ * marks go, the words stay. */
+void view_plain_text(const char *markup, char *out, size_t size);
+
+#endif

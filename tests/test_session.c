@@ -1,0 +1,241 @@
+/* Whole visits, driven as a person would: taps on what the display list shows. */
+#include <stdlib.h>
+
+#include "session.h"
+#include "test.h"
+
+static pack *demo(void)
+{
+    err e;
+    pack *p = pack_open(test_demo_pack(), &e);
+    CHECK(p != NULL);
+    return p;
+}
+
+static void run(session *s, const char *line)
+{
+    err e;
+    if (!session_script_line(s, line, NULL, NULL, &e)) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "script line '%s': %s", line, e.msg);
+        test_fail(__FILE__, __LINE__, msg);
+    }
+}
+
+static const char *state(session *s)
+{
+    static char out[256];
+    session_display(s);
+    session_describe(s, out, sizeof out);
+    return out;
+}
+
+static const view_cmd *button(session *s, view_action action, const char *arg)
+{
+    const view_list *l = session_display(s);
+    for (int i = l->count - 1; i >= 0; i--)
+        if (l->cmds[i].action == action && (!arg || !strcmp(l->cmds[i].arg, arg)))
+            return &l->cmds[i];
+    return NULL;
+}
+
+static void tap_button(session *s, view_action action, const char *arg)
+{
+    const view_cmd *b = button(s, action, arg);
+    CHECK(b != NULL);
+    if (b)
+        session_tap(s, b->rect.x + b->rect.w / 2, b->rect.y + b->rect.h / 2);
+}
+
+TEST(session_picker_home_topic_back_idle)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 1280, 800, 90000, &e));
+    CHECK_STR(state(&s), "screen=language page= lang= scroll=0");
+    /* Every language is offered by its own name. */
+    const char *names[] = {"Deutsch", "العربية", "دری", "ትግርኛ", "English", "Українська"};
+    for (int i = 0; i < 6; i++)
+        CHECK(view_find_text(session_display(&s), names[i]) != NULL);
+
+    run(&s, "tap-text العربية");
+    CHECK_STR(state(&s), "screen=home page= lang=ar scroll=0");
+    /* The home screen shows the topics in Arabic. */
+    char title[256];
+    pack_title_get(p, "100", "ar", title, sizeof title);
+    CHECK(title[0] != 0);
+    CHECK(view_find_text(session_display(&s), title) != NULL);
+
+    tap_button(&s, VIEW_ACT_OPEN, "100");
+    CHECK_STR(state(&s), "screen=page page=100 lang=ar scroll=0");
+    const view_cmd *child = button(&s, VIEW_ACT_OPEN, "110");
+    CHECK(child != NULL);
+    tap_button(&s, VIEW_ACT_OPEN, "110");
+    CHECK_STR(state(&s), "screen=page page=110 lang=ar scroll=0");
+    run(&s, "key back");
+    CHECK_STR(state(&s), "screen=page page=100 lang=ar scroll=0");
+    tap_button(&s, VIEW_ACT_HOME, NULL);
+    CHECK_STR(state(&s), "screen=home page= lang=ar scroll=0");
+    tap_button(&s, VIEW_ACT_OPEN, "100");
+    tap_button(&s, VIEW_ACT_BACK, NULL);
+    CHECK_STR(state(&s), "screen=home page= lang=ar scroll=0");
+
+    /* Walking away: nothing happens before the idle time, everything is forgotten after. */
+    run(&s, "wait 89999");
+    CHECK_STR(state(&s), "screen=home page= lang=ar scroll=0");
+    run(&s, "wait 1");
+    CHECK_STR(state(&s), "screen=language page= lang= scroll=0");
+    session_free(&s);
+    pack_close(p);
+}
+
+TEST(session_taps_keep_the_idle_timer_alive)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    run(&s, "tap-text Deutsch");
+    for (int i = 0; i < 5; i++) {
+        run(&s, "wait 60000");
+        run(&s, "tap 400 10");
+    }
+    CHECK_STR(state(&s), "screen=home page= lang=de scroll=0");
+    session_free(&s);
+    pack_close(p);
+}
+
+TEST(session_layout_mirrors_for_rtl)
+{
+    pack *p = demo();
+    const char *langs[] = {"de", "ar", "prs", "ti"};
+    for (int i = 0; i < 4; i++) {
+        session s;
+        err e;
+        CHECK(session_init(&s, p, test_fonts(), 1280, 800, 90000, &e));
+        app_event ev = {.type = APP_EV_LANGUAGE};
+        snprintf(ev.arg, sizeof ev.arg, "%s", langs[i]);
+        app_handle(&s.app, &ev);
+        app_event open = {.type = APP_EV_OPEN, .arg = "100"};
+        app_handle(&s.app, &open);
+        bool rtl = pack_language_find(p, langs[i])->rtl;
+        const view_cmd *back = button(&s, VIEW_ACT_BACK, NULL);
+        CHECK(back != NULL);
+        if (back)
+            CHECK(rtl ? back->rect.x > 640 : back->rect.x < 640);
+        /* The first tile of the home screen sits at the start edge. */
+        app_handle(&s.app, &(app_event){.type = APP_EV_HOME});
+        const view_list *l = session_display(&s);
+        const view_cmd *first = NULL, *second = NULL;
+        for (int k = 0; k < l->count; k++)
+            if (l->cmds[k].action == VIEW_ACT_OPEN && !first)
+                first = &l->cmds[k];
+            else if (l->cmds[k].action == VIEW_ACT_OPEN && !second)
+                second = &l->cmds[k];
+        CHECK(first && second);
+        if (first && second)
+            CHECK(rtl ? first->rect.x > second->rect.x : first->rect.x < second->rect.x);
+        session_free(&s);
+    }
+    pack_close(p);
+}
+
+TEST(session_scrolls_long_pages_by_drag)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    run(&s, "tap-text Deutsch");
+    app_handle(&s.app, &(app_event){.type = APP_EV_OPEN, .arg = "310"});
+    session_display(&s);
+    int max = app_current(&s.app)->scroll_max;
+    CHECK(max > 0);
+    run(&s, "swipe 400 380 400 180");
+    int scrolled = app_current(&s.app)->scroll;
+    CHECK(scrolled > 150 || scrolled == max);
+    CHECK_STR(app_current(&s.app)->page, "310");
+    /* Dragging far past the end stops at the end. */
+    for (int i = 0; i < 20; i++)
+        run(&s, "swipe 400 400 400 100");
+    CHECK_INT(app_current(&s.app)->scroll, max);
+    /* A tap that moves a little is still a tap. */
+    const view_cmd *back = button(&s, VIEW_ACT_BACK, NULL);
+    CHECK(back != NULL);
+    if (back) {
+        session_press(&s, back->rect.x + 10, back->rect.y + 10);
+        session_move(&s, back->rect.x + 14, back->rect.y + 13);
+        session_release(&s, back->rect.x + 14, back->rect.y + 13);
+    }
+    CHECK(app_current(&s.app)->screen != APP_SCREEN_PAGE || strcmp(app_current(&s.app)->page, "310"));
+    session_free(&s);
+    pack_close(p);
+}
+
+TEST(session_missing_translation_offers_other_languages)
+{
+    /* The small test region has page 11 only in German. */
+    char src[600], out[600];
+    snprintf(src, sizeof src, "%s/missing", test_tmpdir());
+    snprintf(out, sizeof out, "%s/missing.pack", test_tmpdir());
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s/pages/a %s/pages/b && cd %s && "
+             "printf 'name: T\\nregion: t\\nversion: 1\\nlanguage: de | Deutsch | ltr | Latn | latn\\n"
+             "language: ar | العربية | rtl | Arab | arab\\n' > region.txt && "
+             "printf 'code: 1\\nkind: topic\\n' > pages/a/page.txt && "
+             "printf 'title: A\\n\\n' > pages/a/de.txt && printf 'title: أ\\n\\n' > pages/a/ar.txt && "
+             "printf 'code: 2\\nparent: 1\\n' > pages/b/page.txt && printf 'title: B\\n\\nNur Deutsch.\\n' > pages/b/de.txt",
+             src, src, src);
+    CHECK(system(cmd) == 0);
+    err e;
+    CHECK(pack_build(src, out, &e));
+    pack *p = pack_open(out, &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    session s;
+    CHECK(session_init(&s, p, test_fonts(), 720, 1280, 90000, &e));
+    run(&s, "tap-text العربية");
+    app_handle(&s.app, &(app_event){.type = APP_EV_OPEN, .arg = "2"});
+    const view_list *l = session_display(&s);
+    int texts = 0;
+    for (int i = 0; i < l->count; i++)
+        texts += l->cmds[i].kind == VIEW_TEXT;
+    CHECK(texts >= 3);
+    CHECK(button(&s, VIEW_ACT_LANGUAGE, "de") != NULL);
+    tap_button(&s, VIEW_ACT_LANGUAGE, "de");
+    CHECK_STR(state(&s), "screen=page page=2 lang=de scroll=0");
+    CHECK(view_find_text(session_display(&s), "Nur Deutsch.") != NULL);
+    session_free(&s);
+    pack_close(p);
+}
+
+TEST(session_without_pack_says_so)
+{
+    session s;
+    err e;
+    CHECK(session_init(&s, NULL, test_fonts(), 800, 480, 90000, &e));
+    const view_list *l = session_display(&s);
+    bool said = false;
+    for (int i = 0; i < l->count; i++)
+        said |= l->cmds[i].kind == VIEW_TEXT && strstr(l->cmds[i].text, "could not load") != NULL;
+    CHECK(said);
+    run(&s, "tap 400 240");
+    CHECK_STR(state(&s), "screen=language page= lang= scroll=0");
+    session_free(&s);
+}
+
+TEST(session_script_rejects_nonsense)
+{
+    session s;
+    err e;
+    CHECK(session_init(&s, NULL, test_fonts(), 800, 480, 90000, &e));
+    CHECK(!session_script_line(&s, "dance 1 2", NULL, NULL, &e));
+    CHECK(strstr(e.msg, "unknown script verb") != NULL);
+    CHECK(!session_script_line(&s, "tap x", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "screenshot a.png", NULL, NULL, &e));
+    CHECK(session_script_line(&s, "# a comment", NULL, NULL, &e));
+    session_free(&s);
+}
