@@ -367,7 +367,7 @@ static bool read_text_file(src *s, src_page *pg, const pack_language *lang, cons
                          path, line, key);
         }
     }
-    int body_line = line;
+    int body_line = line + 1; /* the line after the empty one that ends the header */
     t->body = strdup(cursor ? cursor : "");
     free(buf);
     pg->text_count++;

@@ -421,10 +421,10 @@ static void page_screen(ctx *c)
     if (!have) {
         height = missing_translation(c, page, y);
     } else if (!strcmp(page->kind, "topic")) {
-        height = 0;
+        /* A topic is a way to its pages: they come first, its introduction after them. */
+        height = page_list(c, page, y);
         if (t.body[0])
-            height += article(c, t.body, y);
-        height += page_list(c, page, y + height);
+            height += c->gap + article(c, t.body, y + height + c->gap);
         pack_text_free(&t);
     } else {
         height = article(c, t.body, y);
