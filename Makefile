@@ -49,7 +49,7 @@ CONTENT := $(shell find content/$(REGION) -type f 2>/dev/null)
 
 ARGS ?=
 
-.PHONY: all deps run check bench install clean screenshots
+.PHONY: all deps run check install clean
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
@@ -73,9 +73,6 @@ check: deps
 	WW_BIN=$(ASAN) WW_BUILD=$(BUILD) SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy \
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 $(ASAN)/tests
-
-screenshots: all
-	tests/screenshots.sh $(BUILD)
 
 $(BUILD)/obj/%.o: kiosk/%.c $(HEADERS) | $(BUILD)/obj
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@

@@ -541,11 +541,17 @@ void view_plain_text(const char *markup, char *out, size_t size)
             const char *end = close ? strchr(close, ')') : NULL;
             const char *nested = close ? memchr(p + 1, '[', (size_t)(close - p - 1)) : NULL;
             if (close && end && !nested) {
+                /* Phone numbers and spans marked ltr stay left to right inside any sentence. */
+                bool isolate = !strncmp(close + 2, "ltr)", 4) || !strncmp(close + 2, "tel:", 4);
                 size_t n = (size_t)(close - p - 1);
-                if (k + n >= size)
-                    n = size - k - 1;
+                if (k + n + 7 >= size)
+                    break;
+                if (isolate)
+                    k += (size_t)text_utf8_put(0x2066, out + k);
                 memcpy(out + k, p + 1, n);
                 k += n;
+                if (isolate)
+                    k += (size_t)text_utf8_put(0x2069, out + k);
                 p = end + 1;
                 continue;
             }

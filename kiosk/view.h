@@ -59,7 +59,7 @@ const view_cmd *view_hit(const view_list *l, int x, int y);
 const view_cmd *view_find_text(const view_list *l, const char *text);
 
 /* Strips the body markup (content/README.md) to what is read: link targets and emphasis
- * marks go, the words stay. */
+ * marks go, the words stay; phone numbers and `ltr` spans become left-to-right isolates. */
 void view_plain_text(const char *markup, char *out, size_t size);
 
 #endif

@@ -239,3 +239,14 @@ TEST(session_script_rejects_nonsense)
     CHECK(session_script_line(&s, "# a comment", NULL, NULL, &e));
     session_free(&s);
 }
+
+TEST(view_plain_text_keeps_words_and_isolates_numbers)
+{
+    char out[512];
+    view_plain_text("Rufen Sie **sofort** [112](tel:112) an, siehe [Seite](page:800).", out, sizeof out);
+    CHECK_STR(out, "Rufen Sie sofort \xE2\x81\xA6" "112\xE2\x81\xA9 an, siehe Seite.");
+    view_plain_text("DRK [Kreisverband e. V.](ltr) هنا", out, sizeof out);
+    CHECK_STR(out, "DRK \xE2\x81\xA6Kreisverband e. V.\xE2\x81\xA9 هنا");
+    view_plain_text("kein [Link ohne Ziel", out, sizeof out);
+    CHECK_STR(out, "kein [Link ohne Ziel");
+}
