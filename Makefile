@@ -49,7 +49,7 @@ CONTENT := $(shell find content/$(REGION) -type f 2>/dev/null)
 
 ARGS ?=
 
-.PHONY: all deps run check install clean
+.PHONY: all deps run check install clean FORCE
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
@@ -73,6 +73,12 @@ check: deps
 	WW_BIN=$(ASAN) WW_BUILD=$(BUILD) SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy \
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 $(ASAN)/tests
+
+# The install paths are compiled into paths.o: rebuild it when PREFIX changes.
+$(BUILD)/prefix.stamp: FORCE | $(BUILD)/obj
+	@echo '$(DATADIR) $(LOCALEDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LOCALEDIR)' > $@
+$(BUILD)/obj/paths.o $(ASAN)/obj/paths.o: $(BUILD)/prefix.stamp
+FORCE:
 
 $(BUILD)/obj/%.o: kiosk/%.c $(HEADERS) | $(BUILD)/obj
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
