@@ -9,7 +9,7 @@
 
 typedef struct texture_entry {
     unsigned long key; /* layout id, or icon code point */
-    int size;          /* 0 for text, icon size for icons */
+    int size;          /* text: line number + 1; icons: - icon size */
     Uint32 color;
     SDL_Texture *texture;
     int w, h;
@@ -26,10 +26,11 @@ typedef struct painter {
 
 static Uint32 pack_color(SDL_Color c) { return (Uint32)c.r << 24 | (Uint32)c.g << 16 | (Uint32)c.b << 8 | c.a; }
 
-static texture_entry *texture_for(painter *p, const view_cmd *cmd)
+/* A text line (line >= 0) or an icon (line < 0) as a texture, from a bounded cache. */
+static texture_entry *texture_for(painter *p, const view_cmd *cmd, int line)
 {
     unsigned long key = cmd->kind == VIEW_TEXT ? cmd->layout->id : cmd->icon;
-    int size = cmd->kind == VIEW_TEXT ? 0 : cmd->icon_size;
+    int size = cmd->kind == VIEW_TEXT ? line + 1 : -cmd->icon_size;
     Uint32 color = pack_color(cmd->color);
     p->tick++;
     texture_entry *victim = NULL;
@@ -42,7 +43,7 @@ static texture_entry *texture_for(painter *p, const view_cmd *cmd)
         if (!victim || t->last_used < victim->last_used)
             victim = t;
     }
-    SDL_Surface *surface = cmd->kind == VIEW_TEXT ? text_layout_render(p->fonts, cmd->layout, cmd->color, NULL)
+    SDL_Surface *surface = cmd->kind == VIEW_TEXT ? text_line_render(p->fonts, cmd->layout, line, cmd->color, NULL)
                                                    : text_icon_render(p->fonts, cmd->icon, cmd->icon_size, cmd->color);
     if (!surface)
         return NULL;
@@ -99,6 +100,22 @@ static void fill_rounded(SDL_Renderer *r, view_rect rect, int radius, SDL_Color 
     SDL_RenderGeometry(r, NULL, v, POINTS + 1, indices, POINTS * 3);
 }
 
+/* Only the lines inside the clip (or the screen) are drawn, so scrolling a long article
+ * rasterises just what comes into view. */
+static void draw_text(painter *p, const view_cmd *cmd, int screen_h)
+{
+    const text_layout *layout = cmd->layout;
+    int top = cmd->clip.w ? cmd->clip.y : 0, bottom = cmd->clip.w ? cmd->clip.y + cmd->clip.h : screen_h;
+    for (int i = 0; i < layout->line_count; i++) {
+        int y = cmd->rect.y + i * layout->line_height;
+        if (y + layout->line_height <= top || y >= bottom)
+            continue;
+        texture_entry *t = texture_for(p, cmd, i);
+        if (t)
+            SDL_RenderCopy(p->renderer, t->texture, NULL, &(SDL_Rect){cmd->rect.x, y, t->w, t->h});
+    }
+}
+
 static void draw(painter *p, const view_list *l)
 {
     SDL_Renderer *r = p->renderer;
@@ -116,16 +133,14 @@ static void draw(painter *p, const view_list *l)
             fill_rounded(r, cmd->rect, cmd->radius, cmd->color);
             continue;
         }
-        if ((cmd->kind == VIEW_TEXT && !cmd->layout) || (cmd->kind == VIEW_ICON && !cmd->icon))
+        if (cmd->kind == VIEW_TEXT && cmd->layout) {
+            draw_text(p, cmd, l->height);
             continue;
-        texture_entry *t = texture_for(p, cmd);
+        }
+        texture_entry *t = cmd->icon ? texture_for(p, cmd, -1) : NULL;
         if (!t)
             continue;
-        SDL_Rect dst = {cmd->rect.x, cmd->rect.y, t->w, t->h};
-        if (cmd->kind == VIEW_ICON) {
-            dst.x += (cmd->rect.w - t->w) / 2;
-            dst.y += (cmd->rect.h - t->h) / 2;
-        }
+        SDL_Rect dst = {cmd->rect.x + (cmd->rect.w - t->w) / 2, cmd->rect.y + (cmd->rect.h - t->h) / 2, t->w, t->h};
         SDL_RenderCopy(r, t->texture, NULL, &dst);
     }
     SDL_RenderSetClipRect(r, NULL);

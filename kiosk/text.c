@@ -915,9 +915,10 @@ static void compose(SDL_Surface *dst, SDL_Surface *src, int x, int y, SDL_Color 
     }
 }
 
-SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color color, err *e)
+/* Draws lines [first, first + count) into a new surface, the first line at its top. */
+static SDL_Surface *render_lines(text_fonts *f, const text_layout *l, int first, int count, SDL_Color color, err *e)
 {
-    int w = l->width > 0 ? l->width : 1, h = l->height > 0 ? l->height : 1;
+    int w = l->width > 0 ? l->width : 1, h = count * l->line_height > 0 ? count * l->line_height : 1;
     SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     size_t size = (size_t)l->char_count * 4 + 16;
     char *buf = malloc(size);
@@ -929,8 +930,9 @@ SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color c
     }
     SDL_FillRect(out, NULL, 0);
     SDL_Color white = {255, 255, 255, 255};
-    for (int li = 0; li < l->line_count; li++) {
+    for (int li = first; li < first + count && li < l->line_count; li++) {
         const text_line *line = &l->lines[li];
+        int top = (li - first) * l->line_height;
         for (int r = line->first_run; r < line->first_run + line->run_count; r++) {
             const text_run *run = &l->runs[r];
             if (encode_range(l->chars, run->start, run->end, buf, size) == 0)
@@ -945,7 +947,8 @@ SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color c
                                     : SDL_ConvertSurfaceFormat(glyphs, SDL_PIXELFORMAT_ARGB8888, 0);
             if (argb) {
                 SDL_LockSurface(argb);
-                compose(out, argb, run->x, line->baseline - TTF_FontAscent(font), color);
+                /* Every font sits on the line's one baseline, whatever its own ascent. */
+                compose(out, argb, run->x, top + l->ascent - TTF_FontAscent(font), color);
                 SDL_UnlockSurface(argb);
             }
             if (argb != glyphs)
@@ -955,6 +958,16 @@ SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color c
     }
     free(buf);
     return out;
+}
+
+SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color color, err *e)
+{
+    return render_lines(f, l, 0, l->line_count, color, e);
+}
+
+SDL_Surface *text_line_render(text_fonts *f, const text_layout *l, int line, SDL_Color color, err *e)
+{
+    return render_lines(f, l, line, 1, color, e);
 }
 
 void text_line_visual(const text_layout *l, int line, char *out, size_t size)

@@ -75,6 +75,9 @@ const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const tex
 
 /* Draws a layout into a new ARGB8888 surface of its box size, in one colour. */
 SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color color, err *e);
+/* Draws one line into a surface of the box's width and one line's height: long texts are
+ * drawn line by line, so only what is on screen is ever rasterised. */
+SDL_Surface *text_line_render(text_fonts *f, const text_layout *l, int line, SDL_Color color, err *e);
 
 /* A line's characters in visual order, left to right, as they stand in the input (no
  * mirrored brackets, no presentation forms, no bidi controls), as UTF-8. */
