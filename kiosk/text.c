@@ -365,6 +365,49 @@ static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, bool **n
     return out;
 }
 
+/* ---- bidi ---- */
+
+static FriBidiParType paragraph_type(text_dir dir)
+{
+    return dir == TEXT_DIR_RTL ? FRIBIDI_PAR_RTL : dir == TEXT_DIR_LTR ? FRIBIDI_PAR_LTR : FRIBIDI_PAR_ON;
+}
+
+/* Rules P2–I2 with bracket pairs (N0); rule L1 and reordering happen per line later. */
+static bool resolve_levels(const uint32_t *chars, int n, FriBidiParType *base, FriBidiCharType *types,
+                           FriBidiBracketType *brackets, FriBidiLevel *levels)
+{
+    fribidi_get_bidi_types(chars, n, types);
+    fribidi_get_bracket_types(chars, n, types, brackets);
+    return n == 0 || fribidi_get_par_embedding_levels_ex(types, brackets, n, base, levels) != 0;
+}
+
+bool text_bidi(const uint32_t *chars, int n, text_dir dir, int *paragraph_level, unsigned char *levels,
+               int *visual)
+{
+    FriBidiCharType *types = malloc(((size_t)n + 1) * sizeof *types);
+    FriBidiBracketType *brackets = malloc(((size_t)n + 1) * sizeof *brackets);
+    FriBidiLevel *lv = malloc(((size_t)n + 1) * sizeof *lv);
+    FriBidiStrIndex *map = malloc(((size_t)n + 1) * sizeof *map);
+    FriBidiParType base = paragraph_type(dir);
+    bool ok = types && brackets && lv && map && resolve_levels(chars, n, &base, types, brackets, lv);
+    for (int i = 0; ok && i < n; i++)
+        map[i] = i;
+    if (ok && n > 0)
+        ok = fribidi_reorder_line(0, types, n, 0, base, lv, NULL, map) != 0;
+    if (ok) {
+        *paragraph_level = FRIBIDI_IS_RTL(base) ? 1 : 0;
+        for (int i = 0; i < n; i++) {
+            levels[i] = (unsigned char)lv[i];
+            visual[i] = map[i];
+        }
+    }
+    free(types);
+    free(brackets);
+    free(lv);
+    free(map);
+    return ok;
+}
+
 /* ---- fonts and scripts per character ---- */
 
 static int strong_face(UScriptCode sc)
@@ -520,8 +563,7 @@ static int measure_logical(const work *w, int a, int b, char *buf, size_t size)
 
 /* ---- line breaking ---- */
 
-/* Break opportunities from ICU: brk[k] = 1 (may break after k) or 2 (must break after k). */
-static bool find_breaks(text_fonts *f, const uint32_t *chars, int n, const bool *nobreak, unsigned char *brk)
+bool text_breaks(text_fonts *f, const uint32_t *chars, int n, unsigned char *brk)
 {
     memset(brk, 0, (size_t)n);
     UChar *u16 = malloc(((size_t)n * 2 + 1) * sizeof *u16);
@@ -556,9 +598,19 @@ static bool find_breaks(text_fonts *f, const uint32_t *chars, int n, const bool 
             brk[after] = rule >= UBRK_LINE_HARD && rule < UBRK_LINE_HARD_LIMIT ? 2 : 1;
         }
     }
+    bool ok = U_SUCCESS(status);
+    status = U_ZERO_ERROR;
     ubrk_setText(f->breaker, NULL, 0, &status);
     free(u16);
     free(to_char);
+    return ok;
+}
+
+/* Break opportunities, none inside a number span. */
+static bool find_breaks(text_fonts *f, const uint32_t *chars, int n, const bool *nobreak, unsigned char *brk)
+{
+    if (!text_breaks(f, chars, n, brk))
+        return false;
     for (int i = 0; i < n; i++)
         if (nobreak[i] && brk[i] == 1)
             brk[i] = 0;
@@ -766,14 +818,9 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *
     char *buf = malloc(buf_size);
     bool ok = l->chars && nobreak && types && brackets && levels && face && script && brk && starts && buf;
 
-    FriBidiParType base = style->dir == TEXT_DIR_RTL ? FRIBIDI_PAR_RTL
-                          : style->dir == TEXT_DIR_LTR ? FRIBIDI_PAR_LTR
-                                                       : FRIBIDI_PAR_ON;
+    FriBidiParType base = paragraph_type(style->dir);
     if (ok) {
-        fribidi_get_bidi_types(l->chars, n, types);
-        fribidi_get_bracket_types(l->chars, n, types, brackets);
-        if (n > 0 && !fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels))
-            ok = false;
+        ok = resolve_levels(l->chars, n, &base, types, brackets, levels);
         l->rtl = FRIBIDI_IS_RTL(base);
     }
     if (ok) {

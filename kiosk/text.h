@@ -87,6 +87,16 @@ void text_line_visual(const text_layout *l, int line, char *out, size_t size);
 uint32_t text_icon_codepoint(const text_fonts *f, const char *name);
 SDL_Surface *text_icon_render(text_fonts *f, uint32_t codepoint, int size_px, SDL_Color color);
 
+/* The engine's bidi step alone, without its number isolation, for conformance tests: the
+ * paragraph level, each character's level after rule L1 and the visual order of the whole
+ * paragraph as one line (visual[k] = logical index). Arrays hold n entries. */
+bool text_bidi(const uint32_t *chars, int n, text_dir dir, int *paragraph_level, unsigned char *levels,
+               int *visual);
+
+/* The engine's line break opportunities (UAX #14 through ICU), without its rule that keeps
+ * numbers whole: brk[i] is 1 where a line may break after chars[i], 2 where it must. */
+bool text_breaks(text_fonts *f, const uint32_t *chars, int n, unsigned char *brk);
+
 /* True when some bundled font has a glyph for `c`. */
 bool text_covered(text_fonts *f, uint32_t c);
 

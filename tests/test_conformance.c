@@ -1,0 +1,151 @@
+/* Conformance of the engine's bidi and line-break steps against Unicode's own test files
+ * (Debian's unicode-data). The pass counts are pinned: they may rise, never fall. Measured
+ * figures are in docs/text.md. */
+#include <stdlib.h>
+
+#include "test.h"
+
+#define BIDI_TEST "/usr/share/unicode/BidiCharacterTest.txt"
+#define LINEBREAK_TEST "/usr/share/unicode/auxiliary/LineBreakTest.txt"
+
+/* Pinned from the measurement on Debian 12 (FriBidi 1.0.8, ICU 72.1, unicode-data 15.0.0). */
+#define BIDI_PASS_MIN 91707
+#define LINEBREAK_PASS_MIN 7632
+
+/* Characters removed by rule X9: the test file gives them no level and no place. */
+static bool removed_by_x9(uint32_t c)
+{
+    return (c >= 0x202A && c <= 0x202E) || c == 0x200B || c == 0xFEFF || c <= 0x0008 ||
+           (c >= 0x000E && c <= 0x001B) || (c >= 0x007F && c <= 0x0084) || (c >= 0x0086 && c <= 0x009F) ||
+           c == 0x00AD || c == 0x180E || (c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) ||
+           (c >= 0x206A && c <= 0x206F);
+}
+
+static int parse_hex_list(char *s, uint32_t *out, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " "); tok && n < max; tok = strtok(NULL, " "))
+        out[n++] = (uint32_t)strtoul(tok, NULL, 16);
+    return n;
+}
+
+static bool bidi_case(char *line)
+{
+    char *field[5];
+    int nf = 0;
+    for (char *p = line; nf < 5; nf++) {
+        field[nf] = p;
+        char *semi = strchr(p, ';');
+        if (!semi) {
+            nf++;
+            break;
+        }
+        *semi = 0;
+        p = semi + 1;
+    }
+    if (nf != 5)
+        return false;
+    uint32_t chars[256];
+    int n = parse_hex_list(field[0], chars, 256);
+    int dir = atoi(field[1]), expect_par = atoi(field[2]);
+    unsigned char levels[256];
+    int visual[256], par = -1;
+    text_dir d = dir == 0 ? TEXT_DIR_LTR : dir == 1 ? TEXT_DIR_RTL : TEXT_DIR_AUTO;
+    if (!text_bidi(chars, n, d, &par, levels, visual) || par != expect_par)
+        return false;
+    int k = 0;
+    for (char *tok = strtok(field[3], " "); tok; tok = strtok(NULL, " "), k++) {
+        if (k >= n)
+            return false;
+        if (tok[0] != 'x' && atoi(tok) != levels[k])
+            return false;
+    }
+    /* Visual order without the removed characters. */
+    int expect[256], ne = 0, got = 0;
+    for (char *tok = strtok(field[4], " \n"); tok && ne < 256; tok = strtok(NULL, " \n"))
+        expect[ne++] = atoi(tok);
+    for (int v = 0; v < n; v++) {
+        int i = visual[v];
+        if (removed_by_x9(chars[i]))
+            continue;
+        if (got >= ne || expect[got] != i)
+            return false;
+        got++;
+    }
+    return got == ne;
+}
+
+TEST(conformance_bidi_character_test)
+{
+    FILE *f = fopen(BIDI_TEST, "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char line[8192];
+    int pass = 0, total = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        total++;
+        pass += bidi_case(line);
+    }
+    fclose(f);
+    printf("    BidiCharacterTest.txt: %d of %d lines pass (%.2f%%)\n", pass, total, 100.0 * pass / total);
+    CHECK(total > 90000);
+    CHECK(pass >= BIDI_PASS_MIN);
+}
+
+static bool linebreak_case(const char *line)
+{
+    uint32_t chars[256];
+    unsigned char expect[256];
+    int n = 0;
+    const char *p = line;
+    while (*p && *p != '#' && n < 256) {
+        if (!strncmp(p, "\xC3\x97", 2)) { /* × */
+            if (n > 0)
+                expect[n - 1] = 0;
+            p += 2;
+        } else if (!strncmp(p, "\xC3\xB7", 2)) { /* ÷ */
+            if (n > 0)
+                expect[n - 1] = 1;
+            p += 2;
+        } else if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')) {
+            char *end;
+            chars[n++] = (uint32_t)strtoul(p, &end, 16);
+            p = end;
+        } else {
+            p++;
+        }
+    }
+    if (n == 0)
+        return true;
+    unsigned char brk[256];
+    if (!text_breaks(test_fonts(), chars, n, brk))
+        return false;
+    /* The last position is the end of text, always a break: not a rule being tested. */
+    for (int i = 0; i < n - 1; i++)
+        if ((brk[i] != 0) != (expect[i] != 0))
+            return false;
+    return true;
+}
+
+TEST(conformance_line_break_test)
+{
+    FILE *f = fopen(LINEBREAK_TEST, "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char line[8192];
+    int pass = 0, total = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        total++;
+        pass += linebreak_case(line);
+    }
+    fclose(f);
+    printf("    LineBreakTest.txt: %d of %d lines pass (%.2f%%)\n", pass, total, 100.0 * pass / total);
+    CHECK(total > 7000);
+    CHECK(pass >= LINEBREAK_PASS_MIN);
+}
