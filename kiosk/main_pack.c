@@ -1,5 +1,5 @@
 /* wegweiser-pack: the staff tool. Builds content packs from content sources, shows what is
- * in them, and shows what the text engine does with a paragraph. */
+ * in them, signs and verifies them, and shows what the text engine does with a paragraph. */
 #include <SDL_ttf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +7,19 @@
 
 #include "pack.h"
 #include "paths.h"
+#include "sign.h"
 #include "text.h"
 
 static const char USAGE[] =
     "usage: wegweiser-pack VERB [options]\n"
     "  build SRC -o PACK     build a content pack from content/<region>/ sources\n"
     "  info PACK             what is inside a pack, per language\n"
+    "  keygen -p PUBKEY -s SECKEY [-f]\n"
+    "                        make a key pair for signing packs (minisign format)\n"
+    "  sign PACK --key SECKEY [--comment TEXT]\n"
+    "                        write PACK.minisig, a signature kiosks check before using the pack\n"
+    "  verify PACK --pubkey PUBKEY\n"
+    "                        check PACK.minisig and print its trusted comment\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
     "Each verb explains itself with --help.\n";
@@ -89,6 +96,164 @@ static int cmd_info(int argc, char **argv)
     return 0;
 }
 
+static int cmd_keygen(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: wegweiser-pack keygen -p PUBKEY -s SECKEY [-f]\n"
+        "Makes a key pair for signing packs, in minisign's format: `minisign -S -s SECKEY` can sign\n"
+        "with it and `minisign -V -p PUBKEY` can check. The secret key has no password: keep it on\n"
+        "the signing PC only (the file is readable by its owner only). Existing files are kept\n"
+        "unless -f is given.\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *pub = NULL, *sec = NULL;
+    bool force = false;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-p") && i + 1 < argc)
+            pub = argv[++i];
+        else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+            sec = argv[++i];
+        else if (!strcmp(argv[i], "-f"))
+            force = true;
+        else {
+            fprintf(stderr, "wegweiser-pack keygen: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    if (!pub || !sec) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    sign_pubkey pk;
+    if (!sign_keygen(pub, sec, force, &pk, &e)) {
+        fprintf(stderr, "wegweiser-pack keygen: %s\n", e.msg);
+        return 1;
+    }
+    char id[17];
+    sign_key_id_hex(pk.key_id, id);
+    printf("key id %s\nsecret key: %s (keep it secret: whoever has it can sign packs for your kiosks)\n"
+           "public key: %s (copy it to the kiosks)\n", id, sec, pub);
+    return 0;
+}
+
+/* The file the signature of `pack` lives in: PACK.minisig, as minisign names it. */
+static bool sig_path_of(const char *pack_path, char *out, size_t size)
+{
+    return snprintf(out, size, "%s%s", pack_path, SIGN_SUFFIX) < (int)size;
+}
+
+/* Hashes the pack and writes its signature; the trusted comment names the pack it is for. */
+static bool sign_pack(const char *pack_path, const sign_seckey *sk, const char *comment, const char *sig_path,
+                      char *trusted, size_t trusted_size, err *e)
+{
+    pack *p = pack_open(pack_path, e);
+    if (!p)
+        return false;
+    pack_meta meta = *pack_get_meta(p);
+    pack_close(p);
+    unsigned char hash[SIGN_HASH_BYTES];
+    long long size;
+    return sign_hash_file(pack_path, hash, &size, e) &&
+           sign_pack_comment(&meta, size, comment, trusted, trusted_size, e) &&
+           sign_write(sig_path, sk, hash, trusted, NULL, e);
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: wegweiser-pack sign PACK --key SECKEY [--comment TEXT]\n"
+        "Writes PACK.minisig: a minisign signature of the pack (Ed25519 over its BLAKE2b-512 hash)\n"
+        "whose trusted comment names the pack's region, version, schema and size, for example\n"
+        "  wegweiser region=kaiserslautern version=2026-11-22 schema=1 size=123456\n"
+        "--comment adds ' comment=TEXT' to it (one line), signed as well. SECKEY is a key from\n"
+        "'wegweiser-pack keygen' or 'minisign -G -W' (a key with a password: use 'minisign -S').\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *pack_path = NULL, *key = NULL, *comment = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc)
+            key = argv[++i];
+        else if (!strcmp(argv[i], "--comment") && i + 1 < argc)
+            comment = argv[++i];
+        else if (!pack_path && argv[i][0] != '-')
+            pack_path = argv[i];
+        else {
+            fprintf(stderr, "wegweiser-pack sign: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    char sig_path[4096], trusted[SIGN_TRUSTED_COMMENT_MAX];
+    if (!pack_path || !key || !sig_path_of(pack_path, sig_path, sizeof sig_path)) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    sign_seckey sk;
+    if (!sign_seckey_load(key, &sk, &e)) {
+        fprintf(stderr, "wegweiser-pack sign: %s\n", e.msg);
+        return 1;
+    }
+    bool ok = sign_pack(pack_path, &sk, comment, sig_path, trusted, sizeof trusted, &e);
+    sign_seckey_wipe(&sk);
+    if (!ok) {
+        fprintf(stderr, "wegweiser-pack sign: %s\n", e.msg);
+        return 1;
+    }
+    printf("wrote %s\ntrusted comment: %s\n", sig_path, trusted);
+    return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: wegweiser-pack verify PACK --pubkey PUBKEY\n"
+        "Checks PACK.minisig against the pack and the public key (from 'wegweiser-pack keygen' or\n"
+        "minisign) and prints the signature's trusted comment. Exit status 0 only when both the\n"
+        "signature and the trusted comment check out.\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    const char *pack_path = NULL, *pub = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--pubkey") && i + 1 < argc)
+            pub = argv[++i];
+        else if (!pack_path && argv[i][0] != '-')
+            pack_path = argv[i];
+        else {
+            fprintf(stderr, "wegweiser-pack verify: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    char sig_path[4096];
+    if (!pack_path || !pub || !sig_path_of(pack_path, sig_path, sizeof sig_path)) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    sign_pubkey pk;
+    static sign_signature sig;
+    unsigned char hash[SIGN_HASH_BYTES];
+    if (!sign_pubkey_load(pub, &pk, &e) || !sign_signature_load(sig_path, &sig, &e) ||
+        !sign_hash_file(pack_path, hash, NULL, &e)) {
+        fprintf(stderr, "wegweiser-pack verify: %s\n", e.msg);
+        return 1;
+    }
+    if (!sign_verify_hash(&pk, &sig, hash, &e)) {
+        fprintf(stderr, "wegweiser-pack verify: %s: %s\n", pack_path, e.msg);
+        return 1;
+    }
+    char id[17];
+    sign_key_id_hex(sig.key_id, id);
+    printf("signature ok (key %s)\ntrusted comment: %s\n", id, sig.trusted_comment);
+    return 0;
+}
+
 static int cmd_layout(int argc, char **argv)
 {
     static const char help[] =
@@ -151,7 +316,7 @@ static int cmd_layout(int argc, char **argv)
     int status = 0;
     while (line && out && fgets(line, (int)cap, stdin)) {
         line[strcspn(line, "\n")] = 0;
-        text_layout *l = text_layout_new(fonts, line, &style, width, &e);
+        text_layout *l = text_layout_new(fonts, line, NULL, 0, &style, width, &e);
         if (!l) {
             fprintf(stderr, "wegweiser-pack layout: %s\n", e.msg);
             status = 1;
@@ -181,6 +346,12 @@ int main(int argc, char **argv)
         return cmd_build(argc, argv);
     if (!strcmp(argv[1], "info"))
         return cmd_info(argc, argv);
+    if (!strcmp(argv[1], "keygen"))
+        return cmd_keygen(argc, argv);
+    if (!strcmp(argv[1], "sign"))
+        return cmd_sign(argc, argv);
+    if (!strcmp(argv[1], "verify"))
+        return cmd_verify(argc, argv);
     if (!strcmp(argv[1], "layout"))
         return cmd_layout(argc, argv);
     fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);

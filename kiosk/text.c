@@ -35,6 +35,8 @@ typedef struct icon_entry {
 
 typedef struct cache_entry {
     char *text;
+    text_mark *marks;
+    int mark_count;
     uint32_t hash;
     text_style style;
     int max_width;
@@ -56,6 +58,8 @@ struct text_fonts {
 };
 
 static unsigned long next_layout_id = 1;
+
+static void free_entry(cache_entry *c);
 
 /* ---- UTF-8 ---- */
 
@@ -181,10 +185,8 @@ void text_fonts_close(text_fonts *f)
     for (int i = 0; i < FONT_SLOTS; i++)
         if (f->slots[i].font)
             TTF_CloseFont(f->slots[i].font);
-    for (int i = 0; i < f->cache_count; i++) {
-        free(f->cache[i].text);
-        text_layout_free(f->cache[i].layout);
-    }
+    for (int i = 0; i < f->cache_count; i++)
+        free_entry(&f->cache[i]);
     if (f->breaker)
         ubrk_close(f->breaker);
     free(f->icons);
@@ -334,14 +336,17 @@ static bool starts_word(const uint32_t *chars, int i)
     return i == 0 || !(u_isalnum((UChar32)chars[i - 1]) || chars[i - 1] == '+');
 }
 
-/* Copies `in` into a new array with LRI … PDI around every number span; nobreak[k] marks
- * positions where a line must not break after character k. */
-static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, bool **nobreak_out)
+/* Copies `in` into a new array with LRI … PDI around every number span; source[k] is the
+ * input index of character k (-1 for an added isolate) and nobreak[k] marks positions where a
+ * line must not break after character k. */
+static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, int **source_out, bool **nobreak_out)
 {
     uint32_t *out = malloc(((size_t)n * 3 + 2) * sizeof *out);
+    int *source = malloc(((size_t)n * 3 + 2) * sizeof *source);
     bool *nobreak = calloc((size_t)n * 3 + 2, sizeof *nobreak);
-    if (!out || !nobreak) {
+    if (!out || !nobreak || !source) {
         free(out);
+        free(source);
         free(nobreak);
         return NULL;
     }
@@ -349,18 +354,23 @@ static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, bool **n
     for (int i = 0; i < n;) {
         int end = starts_word(in, i) ? number_span_end(in, n, i) : i;
         if (end > i) {
+            source[k] = -1;
             out[k++] = 0x2066;
             for (int j = i; j < end; j++) {
                 nobreak[k] = j + 1 < end;
+                source[k] = j;
                 out[k++] = in[j];
             }
+            source[k] = -1;
             out[k++] = 0x2069;
             i = end;
         } else {
+            source[k] = i;
             out[k++] = in[i++];
         }
     }
     *out_n = k;
+    *source_out = source;
     *nobreak_out = nobreak;
     return out;
 }
@@ -516,6 +526,8 @@ typedef struct work {
     const UScriptCode *script;
     const FriBidiLevel *level;
     const text_style *style;
+    const bool *bold;
+    const int *link;
 } work;
 
 static int encode_range(const uint32_t *chars, int a, int b, char *out, size_t size)
@@ -535,7 +547,7 @@ static int measure_run(const work *w, int a, int b, char *buf, size_t size)
         return 0;
     char tag[5];
     script_tag(w->script[a], w->face[a], tag);
-    TTF_Font *font = shaping_font(w->f, w->face[a], w->style->bold, w->style->size_px, w->level[a] & 1, tag);
+    TTF_Font *font = shaping_font(w->f, w->face[a], w->bold[a], w->style->size_px, w->level[a] & 1, tag);
     int width = 0, height = 0;
     if (!font || TTF_SizeUTF8(font, buf, &width, &height) != 0)
         return 0;
@@ -544,7 +556,8 @@ static int measure_run(const work *w, int a, int b, char *buf, size_t size)
 
 static bool same_run(const work *w, int i, int j)
 {
-    return w->face[i] == w->face[j] && w->level[i] == w->level[j] && w->script[i] == w->script[j];
+    return w->face[i] == w->face[j] && w->level[i] == w->level[j] && w->script[i] == w->script[j] &&
+           w->bold[i] == w->bold[j] && w->link[i] == w->link[j];
 }
 
 /* Width of the logical range [a, b), split wherever face, level or script change. */
@@ -726,6 +739,7 @@ static bool layout_lines(work *w, text_layout *l, const FriBidiCharType *types, 
                 continue;
             bool rtl = levels[i] & 1;
             if (run && levels[i] == run->level && w->face[i] == run->face && w->script[i] == w->script[last] &&
+                w->bold[i] == run->bold && w->link[i] == run->link &&
                 (rtl ? i < last : i > last) && adjacent(w->chars, last, i)) {
                 if (rtl)
                     run->start = i;
@@ -738,6 +752,8 @@ static bool layout_lines(work *w, text_layout *l, const FriBidiCharType *types, 
                 run->end = i + 1;
                 run->level = (unsigned char)levels[i];
                 run->face = w->face[i];
+                run->bold = w->bold[i];
+                run->link = w->link[i];
                 script_tag(w->script[i], w->face[i], run->script);
             }
             last = i;
@@ -786,7 +802,42 @@ static void note_missing(text_layout *l, text_fonts *f)
     }
 }
 
-text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *style, int max_width, err *e)
+/* Per character of the layout: bold and link from the marks, which count input bytes. */
+static bool apply_marks(const char *utf8, const text_mark *marks, int mark_count, const text_layout *l,
+                        bool base_bold, bool *bold, int *link)
+{
+    size_t in_len = strlen(utf8);
+    int *byte_of = malloc((in_len + 1) * sizeof *byte_of);
+    if (!byte_of)
+        return false;
+    int n = 0;
+    for (const char *p = utf8; *p;) {
+        byte_of[n++] = (int)(p - utf8);
+        text_utf8_next(&p);
+    }
+    for (int k = 0; k < l->char_count; k++) {
+        /* An added isolate takes the attributes of the character it wraps. */
+        int src = l->source[k] >= 0 ? l->source[k] : k + 1 < l->char_count && l->source[k + 1] >= 0 ? l->source[k + 1]
+                                                 : k > 0 ? l->source[k - 1]
+                                                         : -1;
+        bold[k] = base_bold;
+        link[k] = 0;
+        if (src < 0)
+            continue;
+        int byte = byte_of[src];
+        for (int m = 0; m < mark_count; m++)
+            if (byte >= marks[m].start && byte < marks[m].end) {
+                bold[k] = bold[k] || marks[m].bold;
+                if (marks[m].link)
+                    link[k] = marks[m].link;
+            }
+    }
+    free(byte_of);
+    return true;
+}
+
+text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *marks, int mark_count,
+                             const text_style *style, int max_width, err *e)
 {
     text_layout *l = calloc(1, sizeof *l);
     size_t in_len = strlen(utf8);
@@ -801,7 +852,7 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *
     for (const char *p = utf8; *p;)
         input[n++] = text_utf8_next(&p);
     bool *nobreak = NULL;
-    l->chars = isolate_numbers(input, n, &l->char_count, &nobreak);
+    l->chars = isolate_numbers(input, n, &l->char_count, &l->source, &nobreak);
     free(input);
     l->style = *style;
     l->id = next_layout_id++;
@@ -814,9 +865,12 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *
     UScriptCode *script = malloc(((size_t)n + 1) * sizeof *script);
     unsigned char *brk = malloc((size_t)n + 1);
     int *starts = malloc(((size_t)n + 1) * sizeof *starts);
+    bool *bold = malloc(((size_t)n + 1) * sizeof *bold);
+    int *link = malloc(((size_t)n + 1) * sizeof *link);
     size_t buf_size = (size_t)n * 4 + 16;
     char *buf = malloc(buf_size);
-    bool ok = l->chars && nobreak && types && brackets && levels && face && script && brk && starts && buf;
+    bool ok = l->chars && nobreak && types && brackets && levels && face && script && brk && starts && bold && link &&
+              buf && apply_marks(utf8, marks, mark_count, l, style->bold, bold, link);
 
     FriBidiParType base = paragraph_type(style->dir);
     if (ok) {
@@ -839,7 +893,7 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *
         }
         l->ascent = ascent;
         l->line_height = ascent + descent;
-        work w = {f, l->chars, n, face, script, levels, style};
+        work w = {f, l->chars, n, face, script, levels, style, bold, link};
         ok = find_breaks(f, l->chars, n, nobreak, brk);
         int line_count = ok && n > 0 ? break_lines(&w, brk, max_width, starts, &l->cut_word, buf, buf_size) : 1;
         starts[0] = 0;
@@ -857,6 +911,8 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *
     free(script);
     free(brk);
     free(starts);
+    free(bold);
+    free(link);
     free(buf);
     if (!ok) {
         err_set(e, "out of memory laying out text");
@@ -866,11 +922,52 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *
     return l;
 }
 
+int text_link_at(const text_layout *l, int x, int y)
+{
+    if (y < 0 || l->line_height <= 0)
+        return 0;
+    int li = y / l->line_height;
+    if (li >= l->line_count)
+        return 0;
+    const text_line *line = &l->lines[li];
+    for (int r = line->first_run; r < line->first_run + line->run_count; r++)
+        if (x >= l->runs[r].x && x < l->runs[r].x + l->runs[r].width)
+            return l->runs[r].link;
+    return 0;
+}
+
+int text_link_boxes(const text_layout *l, int link, text_box *out, int max)
+{
+    int n = 0;
+    for (int li = 0; li < l->line_count; li++) {
+        const text_line *line = &l->lines[li];
+        text_box *box = NULL;
+        for (int r = line->first_run; r < line->first_run + line->run_count; r++) {
+            const text_run *run = &l->runs[r];
+            if (run->link != link) {
+                box = NULL;
+                continue;
+            }
+            if (box) {
+                box->w = run->x + run->width - box->x;
+                continue;
+            }
+            if (n < max)
+                box = &out[n];
+            n++;
+            if (box)
+                *box = (text_box){run->x, li * l->line_height, run->width, l->line_height};
+        }
+    }
+    return n;
+}
+
 void text_layout_free(text_layout *l)
 {
     if (!l)
         return;
     free(l->chars);
+    free(l->source);
     free(l->runs);
     free(l->lines);
     free(l);
@@ -878,20 +975,28 @@ void text_layout_free(text_layout *l)
 
 /* ---- cache ---- */
 
-static uint32_t hash_key(const char *s, const text_style *st, int max_width)
+static uint32_t hash_key(const char *s, const text_mark *marks, int mark_count, const text_style *st, int max_width)
 {
     uint32_t h = 2166136261u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
+    for (int m = 0; m < mark_count; m++) {
+        int parts[] = {marks[m].start, marks[m].end, marks[m].bold, marks[m].link};
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            h = (h ^ (uint32_t)parts[i]) * 16777619u;
+    }
     int parts[] = {st->size_px, st->bold, st->dir, st->align, max_width};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         h = (h ^ (uint32_t)parts[i]) * 16777619u;
     return h;
 }
 
-static bool same_style(const text_style *a, const text_style *b)
+static bool same_key(const cache_entry *c, const char *utf8, const text_mark *marks, int mark_count,
+                     const text_style *st, int max_width)
 {
-    return a->size_px == b->size_px && a->bold == b->bold && a->dir == b->dir && a->align == b->align;
+    return c->max_width == max_width && c->style.size_px == st->size_px && c->style.bold == st->bold &&
+           c->style.dir == st->dir && c->style.align == st->align && c->mark_count == mark_count &&
+           (mark_count == 0 || !memcmp(c->marks, marks, (size_t)mark_count * sizeof *marks)) && !strcmp(c->text, utf8);
 }
 
 static void unlink_entry(text_fonts *f, int index)
@@ -902,24 +1007,36 @@ static void unlink_entry(text_fonts *f, int index)
     *link = f->cache[index].next;
 }
 
-const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const text_style *style, int max_width)
+static void free_entry(cache_entry *c)
 {
-    uint32_t h = hash_key(utf8, style, max_width);
+    free(c->text);
+    free(c->marks);
+    text_layout_free(c->layout);
+}
+
+const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const text_mark *marks, int mark_count,
+                                      const text_style *style, int max_width)
+{
+    uint32_t h = hash_key(utf8, marks, mark_count, style, max_width);
     f->tick++;
     for (int i = f->buckets[h % CACHE_BUCKETS]; i >= 0; i = f->cache[i].next) {
         cache_entry *c = &f->cache[i];
-        if (c->hash == h && c->max_width == max_width && same_style(&c->style, style) && !strcmp(c->text, utf8)) {
+        if (c->hash == h && same_key(c, utf8, marks, mark_count, style, max_width)) {
             c->last_used = f->tick;
             return c->layout;
         }
     }
-    text_layout *layout = text_layout_new(f, utf8, style, max_width, NULL);
+    text_layout *layout = text_layout_new(f, utf8, marks, mark_count, style, max_width, NULL);
     char *copy = strdup(utf8);
-    if (!layout || !copy) {
+    text_mark *marks_copy = mark_count ? malloc((size_t)mark_count * sizeof *marks) : NULL;
+    if (!layout || !copy || (mark_count && !marks_copy)) {
         text_layout_free(layout);
         free(copy);
+        free(marks_copy);
         return NULL;
     }
+    if (mark_count)
+        memcpy(marks_copy, marks, (size_t)mark_count * sizeof *marks);
     int slot;
     if (f->cache_count < TEXT_CACHE_KEEP) {
         slot = f->cache_count++;
@@ -929,11 +1046,11 @@ const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const tex
             if (f->cache[i].last_used < f->cache[slot].last_used)
                 slot = i;
         unlink_entry(f, slot);
-        free(f->cache[slot].text);
-        text_layout_free(f->cache[slot].layout);
+        free_entry(&f->cache[slot]);
     }
     cache_entry *c = &f->cache[slot];
-    *c = (cache_entry){copy, h, *style, max_width, layout, f->tick, f->buckets[h % CACHE_BUCKETS]};
+    *c = (cache_entry){copy, marks_copy, mark_count, h, *style, max_width, layout, f->tick,
+                       f->buckets[h % CACHE_BUCKETS]};
     f->buckets[h % CACHE_BUCKETS] = slot;
     return layout;
 }
@@ -985,7 +1102,7 @@ static SDL_Surface *render_lines(text_fonts *f, const text_layout *l, int first,
             if (encode_range(l->chars, run->start, run->end, buf, size) == 0)
                 continue;
             TTF_Font *font =
-                shaping_font(f, run->face, l->style.bold, l->style.size_px, run->level & 1, run->script);
+                shaping_font(f, run->face, run->bold, l->style.size_px, run->level & 1, run->script);
             SDL_Surface *glyphs = font ? TTF_RenderUTF8_Blended(font, buf, white) : NULL;
             if (!glyphs)
                 continue;

@@ -24,14 +24,27 @@ typedef struct text_style {
     text_align align;
 } text_style;
 
+/* Emphasis and links inside a paragraph, as byte ranges of its UTF-8 text. */
+typedef struct text_mark {
+    int start, end;
+    bool bold;
+    int link; /* 0: none; else the caller's link number, reported back by hit-testing */
+} text_mark;
+
 /* A stretch of one line drawn with one font, one direction and one script. */
 typedef struct text_run {
     int start, end;      /* logical range [start, end) in text_layout.chars */
     int x, width;        /* pixels from the paragraph box's left edge */
     unsigned char level; /* bidi embedding level; odd is right-to-left */
     unsigned char face;  /* text_face */
-    char script[5];      /* ISO 15924 tag given to the shaper */
+    bool bold;
+    int link;
+    char script[5]; /* ISO 15924 tag given to the shaper */
 } text_run;
+
+typedef struct text_box {
+    int x, y, w, h;
+} text_box;
 
 typedef struct text_line {
     int first_run, run_count; /* into text_layout.runs, in visual order from the left */
@@ -42,6 +55,7 @@ typedef struct text_line {
 
 typedef struct text_layout {
     uint32_t *chars; /* the paragraph as code points, with the isolates the engine added */
+    int *source;     /* per char: its index among the input's code points, -1 if added */
     int char_count;
     text_style style;
     bool rtl; /* resolved base direction */
@@ -64,14 +78,22 @@ typedef struct text_fonts text_fonts;
 text_fonts *text_fonts_open(const char *assets_dir, err *e);
 void text_fonts_close(text_fonts *f);
 
-/* Lays out UTF-8 text. `max_width` 0 means one line per hard break, no wrapping. */
-text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_style *style, int max_width, err *e);
+/* Lays out UTF-8 text with optional marks (bold, links). `max_width` 0 means one line per
+ * hard break, no wrapping. */
+text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *marks, int mark_count,
+                             const text_style *style, int max_width, err *e);
 void text_layout_free(text_layout *l);
 
 /* The same, from a bounded cache owned by `f`: the pointer stays valid until at least
  * TEXT_CACHE_KEEP other layouts have been asked for. NULL only when out of memory. */
 #define TEXT_CACHE_KEEP 1024
-const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const text_style *style, int max_width);
+const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const text_mark *marks, int mark_count,
+                                      const text_style *style, int max_width);
+
+/* The link under (x, y) in the layout's box, 0 if none. */
+int text_link_at(const text_layout *l, int x, int y);
+/* The boxes a link covers, one per line piece; returns how many (fills at most max). */
+int text_link_boxes(const text_layout *l, int link, text_box *out, int max);
 
 /* Draws a layout into a new ARGB8888 surface of its box size, in one colour. */
 SDL_Surface *text_layout_render(text_fonts *f, const text_layout *l, SDL_Color color, err *e);

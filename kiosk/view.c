@@ -88,7 +88,7 @@ typedef struct text_opts {
 static int add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
 {
     text_style style = {o.size, o.bold, o.dir, o.align};
-    const text_layout *layout = text_layout_cached(c->f, s, &style, w > 0 ? w : 1);
+    const text_layout *layout = text_layout_cached(c->f, s, NULL, 0, &style, w > 0 ? w : 1);
     if (!layout)
         return 0;
     int top = y;
@@ -110,7 +110,7 @@ static int add_text_fit(ctx *c, int x, int y, int w, int h, const char *s, text_
     int size = o.size;
     for (int step = 0; step < 8; step++) {
         text_style style = {size, o.bold, o.dir, o.align};
-        const text_layout *layout = text_layout_cached(c->f, s, &style, w > 0 ? w : 1);
+        const text_layout *layout = text_layout_cached(c->f, s, NULL, 0, &style, w > 0 ? w : 1);
         if (layout && layout->height <= h && !layout->cut_word)
             break;
         size = size * 93 / 100;
@@ -304,8 +304,8 @@ static int page_list(ctx *c, const pack_page *page, int y)
         int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
         text_style ts = {c->body_px * 11 / 10, true, c->lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START};
         text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START};
-        const text_layout *tl = text_layout_cached(c->f, t.title, &ts, tw);
-        const text_layout *sl = t.summary[0] ? text_layout_cached(c->f, t.summary, &ss, tw) : NULL;
+        const text_layout *tl = text_layout_cached(c->f, t.title, NULL, 0, &ts, tw);
+        const text_layout *sl = t.summary[0] ? text_layout_cached(c->f, t.summary, NULL, 0, &ss, tw) : NULL;
         int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
         int row_h = text_h + c->gap * 2;
         if (row_h < c->base * 16 / 100)
@@ -323,28 +323,70 @@ static int page_list(ctx *c, const pack_page *page, int y)
     return y - y0;
 }
 
-static int body_paragraph(ctx *c, int y, const char *text, int size, bool bold, int indent)
+static const SDL_Color CHIP_PAGE = {0xD6, 0xE6, 0xF2, 0xFF};
+static const SDL_Color CHIP_PHONE = {0xD9, 0xEE, 0xDA, 0xFF};
+static const SDL_Color CHIP_OTHER = {0xEC, 0xE4, 0xD3, 0xFF};
+
+/* A paragraph of body markup: its words, with links drawn as chips behind them. Page chips
+ * open their page; phone, e-mail and address chips are there to be seen and copied. */
+static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int size, bool bold)
 {
-    return add_text(c, c->content.x + indent, y, c->content.w - indent, 0, text,
-                    content_text(c, size, bold, INK));
+    size_t cap = strlen(markup) * 2 + 16;
+    char *plain = malloc(cap);
+    if (!plain)
+        return 0;
+    text_mark marks[VIEW_INLINE_MAX];
+    view_link links[VIEW_INLINE_MAX];
+    int link_count, mark_count = view_inline(markup, plain, cap, marks, links, &link_count);
+    text_style style = {size, bold, c->lang && c->lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START};
+    const text_layout *layout = text_layout_cached(c->f, plain, marks, mark_count, &style, w > 0 ? w : 1);
+    if (!layout) {
+        free(plain);
+        return 0;
+    }
+    for (int i = 0; i < link_count; i++) {
+        text_box boxes[8];
+        int n = text_link_boxes(layout, i + 1, boxes, 8);
+        bool page = links[i].kind == VIEW_LINK_PAGE;
+        SDL_Color color = page ? CHIP_PAGE : links[i].kind == VIEW_LINK_PHONE ? CHIP_PHONE : CHIP_OTHER;
+        int pad = c->gap / 3;
+        for (int b = 0; b < n && b < 8; b++) {
+            view_rect r = {x + boxes[b].x - pad, y + boxes[b].y + pad / 2, boxes[b].w + 2 * pad, boxes[b].h - pad};
+            /* The layout is already in screen orientation: mirror only its box, not the chip. */
+            if (c->rtl)
+                r.x = c->w - x - w + boxes[b].x - pad;
+            add_rect(c, r, color, pad * 2, page ? VIEW_ACT_OPEN : VIEW_ACT_NONE, page ? links[i].target : NULL);
+        }
+    }
+    view_cmd *cmd = add(c, VIEW_TEXT, place(c, x, y, w, layout->height));
+    if (cmd) {
+        cmd->layout = layout;
+        cmd->text = keep(c, plain);
+        cmd->color = INK;
+    }
+    free(plain);
+    return layout->height;
 }
 
-/* The article body, from its markup: headings, paragraphs, bullet items. */
+static int body_paragraph(ctx *c, int y, const char *markup, int size, bool bold, int indent)
+{
+    return rich_paragraph(c, c->content.x + indent, y, c->content.w - indent, markup, size, bold);
+}
+
+/* The article body, from its markup: headings, paragraphs (lines kept), bullet items. */
 static int article(ctx *c, const char *body, int y)
 {
     int y0 = y, para_gap = c->body_px * 6 / 10;
     size_t cap = strlen(body) + 1;
-    char *para = malloc(cap), *line = malloc(cap), *plain = malloc(cap);
-    if (!para || !line || !plain) {
+    char *para = malloc(cap), *line = malloc(cap);
+    if (!para || !line) {
         free(para);
         free(line);
-        free(plain);
         return 0;
     }
     size_t para_len = 0;
     para[0] = 0;
-    const char *p = body;
-    for (;;) {
+    for (const char *p = body;;) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         memcpy(line, p, len);
@@ -360,18 +402,15 @@ static int article(ctx *c, const char *body, int y)
         }
         if (heading) {
             bool top = line[1] == ' ';
-            view_plain_text(line + (top ? 2 : 3), plain, cap);
             y += para_gap / 2;
-            y += body_paragraph(c, y, plain, top ? c->title_px : c->body_px * 12 / 10, true, 0) + para_gap / 2;
+            y += body_paragraph(c, y, line + (top ? 2 : 3), top ? c->title_px : c->body_px * 12 / 10, true, 0) +
+                 para_gap / 2;
         } else if (bullet) {
-            view_plain_text(line + 2, plain, cap);
             int indent = c->body_px * 3 / 2;
-            text_opts dot = content_text(c, c->body_px, true, BRAND);
-            add_text(c, c->content.x + c->body_px / 3, y, indent, 0, "•", dot);
-            y += body_paragraph(c, y, plain, c->body_px, false, indent) + para_gap / 2;
+            add_text(c, c->content.x + c->body_px / 3, y, indent, 0, "•", content_text(c, c->body_px, true, BRAND));
+            y += body_paragraph(c, y, line + 2, c->body_px, false, indent) + para_gap / 2;
         } else if (len) {
-            view_plain_text(line, plain, cap);
-            para_len += (size_t)snprintf(para + para_len, cap - para_len, "%s%s", para_len ? "\n" : "", plain);
+            para_len += (size_t)snprintf(para + para_len, cap - para_len, "%s%s", para_len ? "\n" : "", line);
         }
         if (!nl)
             break;
@@ -381,7 +420,6 @@ static int article(ctx *c, const char *body, int y)
         y += body_paragraph(c, y, para, c->body_px, false, 0) + para_gap;
     free(para);
     free(line);
-    free(plain);
     return y - y0;
 }
 
@@ -528,35 +566,86 @@ const view_cmd *view_find_text(const view_list *l, const char *text)
     return NULL;
 }
 
-void view_plain_text(const char *markup, char *out, size_t size)
+static view_link_kind link_kind(const char *target, size_t n)
+{
+    if (n >= 5 && !strncmp(target, "page:", 5))
+        return VIEW_LINK_PAGE;
+    if (n >= 4 && !strncmp(target, "tel:", 4))
+        return VIEW_LINK_PHONE;
+    if (n >= 7 && !strncmp(target, "mailto:", 7))
+        return VIEW_LINK_EMAIL;
+    if (n == 4 && !strncmp(target, "addr", 4))
+        return VIEW_LINK_ADDRESS;
+    if (n == 3 && !strncmp(target, "ltr", 3))
+        return VIEW_LINK_LTR;
+    return VIEW_LINK_WEB;
+}
+
+int view_inline(const char *markup, char *out, size_t size, text_mark *marks, view_link *links, int *link_count)
 {
     size_t k = 0;
+    int mark_count = 0, bold_start = -1;
+    *link_count = 0;
     for (const char *p = markup; *p && k + 1 < size;) {
         if (p[0] == '*' && p[1] == '*') {
+            if (bold_start < 0) {
+                bold_start = (int)k;
+            } else {
+                if (mark_count < VIEW_INLINE_MAX)
+                    marks[mark_count++] = (text_mark){bold_start, (int)k, true, 0};
+                bold_start = -1;
+            }
             p += 2;
             continue;
         }
-        if (*p == '[') {
-            const char *close = strstr(p, "](");
-            const char *end = close ? strchr(close, ')') : NULL;
-            const char *nested = close ? memchr(p + 1, '[', (size_t)(close - p - 1)) : NULL;
-            if (close && end && !nested) {
-                /* Phone numbers and spans marked ltr stay left to right inside any sentence. */
-                bool isolate = !strncmp(close + 2, "ltr)", 4) || !strncmp(close + 2, "tel:", 4);
-                size_t n = (size_t)(close - p - 1);
-                if (k + n + 7 >= size)
-                    break;
-                if (isolate)
-                    k += (size_t)text_utf8_put(0x2066, out + k);
-                memcpy(out + k, p + 1, n);
-                k += n;
-                if (isolate)
-                    k += (size_t)text_utf8_put(0x2069, out + k);
-                p = end + 1;
-                continue;
-            }
+        const char *close = *p == '[' ? strstr(p, "](") : NULL;
+        const char *end = close ? strchr(close, ')') : NULL;
+        const char *nested = close ? memchr(p + 1, '[', (size_t)(close - p - 1)) : NULL;
+        if (!close || !end || nested) {
+            out[k++] = *p++;
+            continue;
         }
-        out[k++] = *p++;
+        const char *target = close + 2;
+        size_t target_len = (size_t)(end - target), label_len = (size_t)(close - p - 1);
+        view_link_kind kind = link_kind(target, target_len);
+        /* Phone numbers and spans marked ltr stay left to right inside any sentence. */
+        bool isolate = kind == VIEW_LINK_LTR || kind == VIEW_LINK_PHONE;
+        if (k + label_len + 7 >= size)
+            break;
+        int start = (int)k;
+        if (isolate)
+            k += (size_t)text_utf8_put(0x2066, out + k);
+        memcpy(out + k, p + 1, label_len);
+        k += label_len;
+        if (isolate)
+            k += (size_t)text_utf8_put(0x2069, out + k);
+        if (kind != VIEW_LINK_LTR && *link_count < VIEW_INLINE_MAX && mark_count < VIEW_INLINE_MAX) {
+            view_link *l = &links[(*link_count)++];
+            l->kind = kind;
+            const char *value = target;
+            size_t value_len = target_len;
+            const char *colon = memchr(target, ':', target_len);
+            if (kind == VIEW_LINK_ADDRESS) {
+                value = p + 1;
+                value_len = label_len;
+            } else if (kind != VIEW_LINK_WEB && colon) {
+                value = colon + 1;
+                value_len = (size_t)(end - value);
+            }
+            snprintf(l->target, sizeof l->target, "%.*s", (int)value_len, value);
+            /* A phone number is what a person copies down: it stands out. */
+            marks[mark_count++] = (text_mark){start, (int)k, kind == VIEW_LINK_PHONE, *link_count};
+        }
+        p = end + 1;
     }
     out[k] = 0;
+    return mark_count;
+}
+
+void view_plain_text(const char *markup, char *out, size_t size)
+{
+    text_mark marks[VIEW_INLINE_MAX];
+    view_link links[VIEW_INLINE_MAX];
+    int link_count;
+    view_inline(markup, out, size, marks, links, &link_count);
 }

@@ -58,8 +58,28 @@ const view_cmd *view_hit(const view_list *l, int x, int y);
 /* The first text command whose words are exactly `text`, or NULL. */
 const view_cmd *view_find_text(const view_list *l, const char *text);
 
-/* Strips the body markup (content/README.md) to what is read: link targets and emphasis
- * marks go, the words stay; phone numbers and `ltr` spans become left-to-right isolates. */
+typedef enum view_link_kind {
+    VIEW_LINK_PAGE,
+    VIEW_LINK_PHONE,
+    VIEW_LINK_EMAIL,
+    VIEW_LINK_WEB,
+    VIEW_LINK_ADDRESS,
+    VIEW_LINK_LTR, /* not a link: a span kept left to right */
+} view_link_kind;
+
+typedef struct view_link {
+    view_link_kind kind;
+    char target[128]; /* page code, phone number, address, … */
+} view_link;
+
+#define VIEW_INLINE_MAX 64
+
+/* One line of body markup (content/README.md) read for display: the words in `out`, bold and
+ * links as marks over its bytes (mark.link is 1 + the index into `links`). Phone numbers and
+ * `ltr` spans become left-to-right isolates. Returns the number of marks. */
+int view_inline(const char *markup, char *out, size_t size, text_mark *marks, view_link *links, int *link_count);
+
+/* The words alone. */
 void view_plain_text(const char *markup, char *out, size_t size);
 
 #endif

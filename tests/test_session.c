@@ -250,3 +250,51 @@ TEST(view_plain_text_keeps_words_and_isolates_numbers)
     view_plain_text("kein [Link ohne Ziel", out, sizeof out);
     CHECK_STR(out, "kein [Link ohne Ziel");
 }
+
+TEST(view_page_links_are_chips_that_open_pages)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 1280, 800, 90000, &e));
+    run(&s, "tap-text English");
+    /* Page 320 (applying at the Jobcenter) links to other pages in its text. */
+    pack_text t;
+    const char *with_link = NULL;
+    static const char *const candidates[] = {"320", "310", "220", "610", "100", "200", "300", "400"};
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0] && !with_link; i++)
+        if (pack_text_get(p, candidates[i], "en", &t, &e)) {
+            if (strstr(t.body, "](page:"))
+                with_link = candidates[i];
+            pack_text_free(&t);
+        }
+    CHECK(with_link != NULL);
+    if (!with_link)
+        return;
+    app_event ev = {.type = APP_EV_OPEN};
+    snprintf(ev.arg, sizeof ev.arg, "%s", with_link);
+    app_handle(&s.app, &ev);
+    const view_list *l = session_display(&s);
+    const view_cmd *chip = NULL;
+    for (int i = 0; i < l->count && !chip; i++)
+        if (l->cmds[i].kind == VIEW_RECT && l->cmds[i].action == VIEW_ACT_OPEN && l->cmds[i].rect.h < 100)
+            chip = &l->cmds[i];
+    if (!chip) {
+        /* The link may be further down: scroll to the end and look again. */
+        app_handle(&s.app, &(app_event){.type = APP_EV_SCROLL, .value = 100000});
+        l = session_display(&s);
+        for (int i = 0; i < l->count && !chip; i++)
+            if (l->cmds[i].kind == VIEW_RECT && l->cmds[i].action == VIEW_ACT_OPEN && l->cmds[i].rect.h < 100)
+                chip = &l->cmds[i];
+    }
+    CHECK(chip != NULL);
+    if (chip) {
+        char target[PACK_CODE_MAX];
+        snprintf(target, sizeof target, "%s", chip->arg);
+        CHECK(pack_page_find(p, target) != NULL);
+        session_tap(&s, chip->rect.x + chip->rect.w / 2, chip->rect.y + chip->rect.h / 2);
+        CHECK_STR(app_current(&s.app)->page, target);
+    }
+    session_free(&s);
+    pack_close(p);
+}

@@ -7,7 +7,7 @@ static text_layout *lay(const char *s, text_dir dir, int width)
 {
     text_style st = {28, false, dir, TEXT_ALIGN_START};
     err e;
-    text_layout *l = text_layout_new(test_fonts(), s, &st, width, &e);
+    text_layout *l = text_layout_new(test_fonts(), s, NULL, 0, &st, width, &e);
     CHECK(l != NULL);
     return l;
 }
@@ -206,9 +206,9 @@ TEST(text_renders_every_script)
 TEST(text_cache_returns_the_same_layout)
 {
     text_style st = {24, true, TEXT_DIR_RTL, TEXT_ALIGN_CENTER};
-    const text_layout *a = text_layout_cached(test_fonts(), "العربية", &st, 300);
-    const text_layout *b = text_layout_cached(test_fonts(), "العربية", &st, 300);
-    const text_layout *c = text_layout_cached(test_fonts(), "العربية", &st, 301);
+    const text_layout *a = text_layout_cached(test_fonts(), "العربية", NULL, 0, &st, 300);
+    const text_layout *b = text_layout_cached(test_fonts(), "العربية", NULL, 0, &st, 300);
+    const text_layout *c = text_layout_cached(test_fonts(), "العربية", NULL, 0, &st, 301);
     CHECK(a != NULL && a == b);
     CHECK(c != NULL && c != a);
 }
@@ -224,4 +224,42 @@ TEST(text_layout_dump_command)
     snprintf(expect, sizeof expect, "0631 3640-0 %s )Jobcenter( %s\n\nHallo Welt\n\n", reversed("هاتف"),
              reversed("مكتب العمل"));
     CHECK_STR(out, expect);
+}
+
+TEST(text_marks_make_bold_runs_and_findable_links)
+{
+    /* "Rufen Sie 112 an oder lesen Sie Seite 800." with 112 bold and a link on "Seite 800". */
+    const char *s = "Rufen Sie 112 an oder lesen Sie Seite 800.";
+    text_mark marks[] = {{10, 13, true, 1}, {32, 41, false, 2}};
+    text_style st = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START};
+    err e;
+    text_layout *l = text_layout_new(test_fonts(), s, marks, 2, &st, 0, &e);
+    CHECK(l != NULL);
+    if (!l)
+        return;
+    int bold_runs = 0;
+    for (int i = 0; i < l->run_count; i++)
+        bold_runs += l->runs[i].bold;
+    CHECK_INT(bold_runs, 1);
+    text_box one[4], two[4];
+    CHECK_INT(text_link_boxes(l, 1, one, 4), 1);
+    CHECK_INT(text_link_boxes(l, 2, two, 4), 1);
+    CHECK(one[0].x < two[0].x);
+    CHECK_INT(text_link_at(l, one[0].x + one[0].w / 2, l->line_height / 2), 1);
+    CHECK_INT(text_link_at(l, two[0].x + 2, l->line_height / 2), 2);
+    CHECK_INT(text_link_at(l, 1, l->line_height / 2), 0);
+    text_layout_free(l);
+
+    /* In Arabic the link sits left of the words that come before it. */
+    const char *a = "اقرأ الصفحة 800 الآن";
+    text_mark m2[] = {{9, 26, false, 1}};
+    st.dir = TEXT_DIR_RTL;
+    l = text_layout_new(test_fonts(), a, m2, 1, &st, 0, &e);
+    CHECK(l != NULL);
+    if (!l)
+        return;
+    text_box box[2];
+    CHECK_INT(text_link_boxes(l, 1, box, 2), 1);
+    CHECK(box[0].x > 0 && box[0].x + box[0].w < l->width);
+    text_layout_free(l);
 }
