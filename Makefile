@@ -4,10 +4,11 @@
 # Every Debian package the project needs to build, run and test: the one list.
 DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsqlite3-dev \
-	libfribidi-dev libicu-dev unicode-data \
-	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont
+	libfribidi-dev libicu-dev unicode-data libsodium-dev minisign \
+	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
+	pango1.0-tools
 
-PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 fribidi icu-uc
+PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 fribidi icu-uc libsodium
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -49,7 +50,7 @@ CONTENT := $(shell find content/$(REGION) -type f 2>/dev/null)
 
 ARGS ?=
 
-.PHONY: all deps run check install clean FORCE
+.PHONY: all deps run check bench install clean FORCE
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
@@ -79,6 +80,14 @@ $(BUILD)/prefix.stamp: FORCE | $(BUILD)/obj
 	@echo '$(DATADIR) $(LOCALEDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LOCALEDIR)' > $@
 $(BUILD)/obj/paths.o $(ASAN)/obj/paths.o: $(BUILD)/prefix.stamp
 FORCE:
+
+# Speed is measured here, never by a timed test.
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench-text
+	$(BUILD)/bench-text
+
+$(BUILD)/bench-text: tests/bench/text.c $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Ikiosk $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
 
 $(BUILD)/obj/%.o: kiosk/%.c $(HEADERS) | $(BUILD)/obj
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
