@@ -6,7 +6,7 @@ DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsqlite3-dev \
 	libfribidi-dev libicu-dev unicode-data libsodium-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
-	pango1.0-tools
+	pango1.0-tools libharfbuzz-bin
 
 PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 fribidi icu-uc libsodium
 

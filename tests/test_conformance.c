@@ -149,3 +149,69 @@ TEST(conformance_line_break_test)
     CHECK(total > 7000);
     CHECK(pass >= LINEBREAK_PASS_MIN);
 }
+
+/* Total advance of a word as HarfBuzz's own hb-shape shapes it, in pixels at `size`. */
+static int hb_shape_width(const char *font, const char *dir, const char *script, const char *word, int size,
+                          int *glyphs)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd,
+             "hb-shape --font-size=%d --direction=%s --script=%s --no-glyph-names --no-clusters "
+             "--output-format=json assets/fonts/%s '%s'",
+             size, dir, script, font, word);
+    if (test_run(cmd, out, sizeof out) != 0)
+        return -1;
+    int width = 0;
+    *glyphs = 0;
+    for (const char *p = strstr(out, "\"ax\":"); p; p = strstr(p + 1, "\"ax\":")) {
+        width += atoi(p + 5);
+        (*glyphs)++;
+    }
+    return width;
+}
+
+TEST(conformance_shaping_matches_hb_shape)
+{
+    static const struct {
+        const char *word, *font, *dir, *script;
+    } cases[] = {
+        {"العربية", "NotoSansArabicUI-Regular.ttf", "rtl", "Arab"},
+        {"مكتب العمل", "NotoSansArabicUI-Regular.ttf", "rtl", "Arab"},
+        {"الاندماج", "NotoSansArabicUI-Regular.ttf", "rtl", "Arab"},
+        {"آموزش", "NotoSansArabicUI-Regular.ttf", "rtl", "Arab"},
+        {"می\u200cکند", "NotoSansArabicUI-Regular.ttf", "rtl", "Arab"},
+        {"شهرداری", "NotoSansArabicUI-Regular.ttf", "rtl", "Arab"},
+        {"ትግርኛ", "NotoSansEthiopic-Regular.ttf", "ltr", "Ethi"},
+        {"ሰላም", "NotoSansEthiopic-Regular.ttf", "ltr", "Ethi"},
+        {"Ausländerbehörde", "NotoSans-Regular.ttf", "ltr", "Latn"},
+        {"Flüchtlinge", "NotoSans-Regular.ttf", "ltr", "Latn"},
+        {"Українська", "NotoSans-Regular.ttf", "ltr", "Cyrl"},
+    };
+    const int size = 40;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool rtl = !strcmp(cases[i].dir, "rtl");
+        text_style st = {size, false, rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START};
+        err e;
+        text_layout *l = text_layout_new(test_fonts(), cases[i].word, NULL, 0, &st, 0, &e);
+        CHECK(l != NULL);
+        if (!l)
+            continue;
+        int glyphs = 0, expect = hb_shape_width(cases[i].font, cases[i].dir, cases[i].script, cases[i].word, size,
+                                                &glyphs);
+        CHECK(expect > 0);
+        /* Hinting may round each advance by a pixel; a wrong shaping differs by far more. */
+        if (abs(l->lines[0].width - expect) > glyphs) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "'%s': our width %d, hb-shape %d (%d glyphs)", cases[i].word,
+                     l->lines[0].width, expect, glyphs);
+            test_fail(__FILE__, __LINE__, msg);
+        }
+        text_layout_free(l);
+    }
+    /* The check can fail: letters kept apart (as unjoined shaping would draw them) are wider. */
+    int glyphs = 0;
+    int joined = hb_shape_width("NotoSansArabicUI-Regular.ttf", "rtl", "Arab", "العربية", size, &glyphs);
+    int apart = hb_shape_width("NotoSansArabicUI-Regular.ttf", "rtl", "Arab",
+                               "ا\u200cل\u200cع\u200cر\u200cب\u200cي\u200cة", size, &glyphs);
+    CHECK(apart - joined > glyphs);
+}
