@@ -1,4 +1,5 @@
 #include "pack.h"
+#include "pack_private.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -183,6 +184,8 @@ void pack_close(pack *p)
 }
 
 const pack_meta *pack_get_meta(const pack *p) { return &p->meta; }
+
+sqlite3 *pack_db(pack *p) { return p->db; }
 
 int pack_language_count(const pack *p) { return p->language_count; }
 

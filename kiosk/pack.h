@@ -6,6 +6,7 @@
 #define WW_PACK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 
@@ -88,6 +89,16 @@ int pack_page_languages(pack *p, const char *page, const pack_language **out, in
 
 /* How many pages a language has a text for, and how many of those are machine drafts. */
 void pack_language_stats(pack *p, const char *lang, int *pages, int *machine);
+
+/* Full-text search in one language, as the visitor types: every word of the query must start
+ * a word of the page (title matches first). Fills up to `max` codes; returns how many. */
+int pack_search(pack *p, const char *lang, const char *query, char codes[][PACK_CODE_MAX], int max);
+
+/* The form text and queries are compared in: case and accents folded, German ä/ae, ö/oe,
+ * ü/ue and ß/ss alike; Arabic-script diacritics and tatweel dropped, alef, yeh, kaf, teh
+ * marbuta and hamza variants joined (Arabic and Persian letters find each other), ZWNJ
+ * dropped; Arabic-Indic and Persian digits as 0–9. Ethiopic stays as it is. */
+void pack_normalize(const char *in, char *out, size_t size);
 
 /* Builds a pack from content sources (content/README.md). Refuses sources with errors;
  * the message names the file and line. Deterministic: same sources, same bytes. */

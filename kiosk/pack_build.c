@@ -1,5 +1,6 @@
 /* Reading content sources (content/README.md) and writing them as a pack. */
 #include "pack.h"
+#include "pack_private.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -500,7 +501,31 @@ static const char SCHEMA_SQL[] =
     " kind TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE texts(page TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,"
     " body TEXT NOT NULL, source_version INTEGER NOT NULL, review TEXT NOT NULL, PRIMARY KEY(page, lang))"
-    " WITHOUT ROWID;";
+    " WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE search USING fts5(page UNINDEXED, lang UNINDEXED, title, body,"
+    " tokenize='unicode61 remove_diacritics 2');";
+
+static bool exec_bind(sqlite3 *db, const char *sql, const char **texts, int ntexts, const int *ints, int nints);
+
+/* The search index holds every text in its normalized form (pack_normalize). */
+static bool index_text(sqlite3 *db, const char *page, const src_text *t)
+{
+    size_t cap = strlen(t->title) + strlen(t->summary) + strlen(t->body) * 2 + 16;
+    char *title = malloc(cap), *words = malloc(cap), *body = malloc(cap);
+    bool ok = title && words && body;
+    if (ok) {
+        pack_normalize(t->title, title, cap);
+        snprintf(words, cap, "%s\n", t->summary);
+        pack_index_words(t->body, words + strlen(words), cap - strlen(words));
+        pack_normalize(words, body, cap);
+        const char *v[] = {page, t->lang, title, body};
+        ok = exec_bind(db, "INSERT INTO search(page, lang, title, body) VALUES(?1, ?2, ?3, ?4)", v, 4, NULL, 0);
+    }
+    free(title);
+    free(words);
+    free(body);
+    return ok;
+}
 
 static bool exec_bind(sqlite3 *db, const char *sql, const char **texts, int ntexts, const int *ints, int nints)
 {
@@ -563,6 +588,7 @@ static bool write_pack(const src *s, const char *path, err *e)
                            "INSERT INTO texts(page, lang, title, summary, body, review, source_version)"
                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            tt, 6, (int[]){x->translated_from}, 1);
+            ok = ok && index_text(db, pg->page.code, x);
         }
     }
     ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;

@@ -61,56 +61,6 @@ static unsigned long next_layout_id = 1;
 
 static void free_entry(cache_entry *c);
 
-/* ---- UTF-8 ---- */
-
-uint32_t text_utf8_next(const char **s)
-{
-    const unsigned char *p = (const unsigned char *)*s;
-    uint32_t c = p[0];
-    int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (extra < 0) {
-        *s += 1;
-        return 0xFFFD;
-    }
-    if (extra)
-        c &= 0x3F >> extra;
-    for (int k = 1; k <= extra; k++) {
-        if ((p[k] & 0xC0) != 0x80) {
-            *s += k;
-            return 0xFFFD;
-        }
-        c = (c << 6) | (p[k] & 0x3F);
-    }
-    *s += extra + 1;
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0xFFFD;
-    return c;
-}
-
-int text_utf8_put(uint32_t c, char *out)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 /* ---- fonts ---- */
 
 static bool load_icons(text_fonts *f, const char *path)
@@ -535,7 +485,7 @@ static int encode_range(const uint32_t *chars, int a, int b, char *out, size_t s
     size_t k = 0;
     for (int i = a; i < b && k + 5 < size; i++)
         if (!is_skipped(chars[i]))
-            k += (size_t)text_utf8_put(chars[i], out + k);
+            k += (size_t)utf8_put(chars[i], out + k);
     out[k] = 0;
     return (int)k;
 }
@@ -813,7 +763,7 @@ static bool apply_marks(const char *utf8, const text_mark *marks, int mark_count
     int n = 0;
     for (const char *p = utf8; *p;) {
         byte_of[n++] = (int)(p - utf8);
-        text_utf8_next(&p);
+        utf8_next(&p);
     }
     for (int k = 0; k < l->char_count; k++) {
         /* An added isolate takes the attributes of the character it wraps. */
@@ -850,7 +800,7 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *m
     }
     int n = 0;
     for (const char *p = utf8; *p;)
-        input[n++] = text_utf8_next(&p);
+        input[n++] = utf8_next(&p);
     bool *nobreak = NULL;
     l->chars = isolate_numbers(input, n, &l->char_count, &l->source, &nobreak);
     free(input);
@@ -1148,7 +1098,7 @@ void text_line_visual(const text_layout *l, int line, char *out, size_t size)
             uint32_t c = l->chars[rtl ? run->end - 1 - i : run->start + i];
             if (is_skipped(c) || k + 5 >= size)
                 continue;
-            k += (size_t)text_utf8_put(c, out + k);
+            k += (size_t)utf8_put(c, out + k);
         }
     }
     out[k] = 0;

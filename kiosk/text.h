@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "utf8.h"
 
 typedef enum text_face { TEXT_FACE_LATIN, TEXT_FACE_ARABIC, TEXT_FACE_ETHIOPIC, TEXT_FACE_COUNT } text_face;
 
@@ -121,10 +122,5 @@ bool text_breaks(text_fonts *f, const uint32_t *chars, int n, unsigned char *brk
 
 /* True when some bundled font has a glyph for `c`. */
 bool text_covered(text_fonts *f, uint32_t c);
-
-/* Decodes one UTF-8 sequence at *s (advancing it); invalid bytes give U+FFFD. */
-uint32_t text_utf8_next(const char **s);
-/* Encodes `c` into out (at least 4 bytes); returns the byte count. */
-int text_utf8_put(uint32_t c, char *out);
 
 #endif

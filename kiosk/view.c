@@ -614,11 +614,11 @@ int view_inline(const char *markup, char *out, size_t size, text_mark *marks, vi
             break;
         int start = (int)k;
         if (isolate)
-            k += (size_t)text_utf8_put(0x2066, out + k);
+            k += (size_t)utf8_put(0x2066, out + k);
         memcpy(out + k, p + 1, label_len);
         k += label_len;
         if (isolate)
-            k += (size_t)text_utf8_put(0x2069, out + k);
+            k += (size_t)utf8_put(0x2069, out + k);
         if (kind != VIEW_LINK_LTR && *link_count < VIEW_INLINE_MAX && mark_count < VIEW_INLINE_MAX) {
             view_link *l = &links[(*link_count)++];
             l->kind = kind;

@@ -251,3 +251,54 @@ TEST(demo_pack_has_every_language_and_page)
     }
     pack_close(p);
 }
+
+static bool found(pack *p, const char *lang, const char *query, const char *code)
+{
+    char codes[20][PACK_CODE_MAX];
+    int n = pack_search(p, lang, query, codes, 20);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(codes[i], code))
+            return true;
+    return false;
+}
+
+TEST(pack_normalize_folds_spellings)
+{
+    char a[256], b[256];
+    const char *pairs[][2] = {
+        {"Flüchtlinge", "fluechtlinge"}, {"Flüchtlinge", "FLUCHTLINGE"}, {"Straße", "strasse"},
+        {"أحمد", "احمد"},                 {"إقامة", "اقامه"},             {"مُعَلِّم", "معلم"},
+        {"مستشفى", "مستشفي"},           {"كتاب", "کتاب"},               {"علي", "علی"},
+        {"می‌کند", "میکند"},              {"۱۱۰", "110"},                 {"ـعـربـي", "عربی"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        pack_normalize(pairs[i][0], a, sizeof a);
+        pack_normalize(pairs[i][1], b, sizeof b);
+        CHECK_STR(a, b);
+    }
+    pack_normalize("ትግርኛ", a, sizeof a);
+    CHECK_STR(a, "ትግርኛ");
+}
+
+TEST(pack_search_finds_pages_in_every_language)
+{
+    err e;
+    pack *p = pack_open(test_demo_pack(), &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    /* Each page is found by its own title, in every language, typed loosely. */
+    const char *langs[] = {"de", "ar", "prs", "ti", "en", "uk"};
+    for (int l = 0; l < 6; l++) {
+        char title[256];
+        CHECK(pack_title_get(p, "110", langs[l], title, sizeof title));
+        CHECK(found(p, langs[l], title, "110"));
+    }
+    CHECK(found(p, "de", "integrationsk", "110"));
+    CHECK(found(p, "de", "INTEGRATIONSKURS", "110"));
+    CHECK(found(p, "de", "auslaenderbehorde", "310") || found(p, "de", "auslanderbehorde", "310"));
+    CHECK(!found(p, "de", "xylophonorchester", "110"));
+    char none[1][PACK_CODE_MAX];
+    CHECK_INT(pack_search(p, "de", "   ", none, 1), 0);
+    pack_close(p);
+}

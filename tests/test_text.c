@@ -37,10 +37,10 @@ static const char *reversed(const char *s)
     uint32_t cps[512];
     int n = 0;
     for (const char *p = s; *p && n < 512;)
-        cps[n++] = text_utf8_next(&p);
+        cps[n++] = utf8_next(&p);
     size_t k = 0;
     for (int i = n - 1; i >= 0; i--)
-        k += (size_t)text_utf8_put(cps[i], out + k);
+        k += (size_t)utf8_put(cps[i], out + k);
     out[k] = 0;
     return out;
 }
