@@ -5,11 +5,15 @@
 
 static void reset_visit(app *a)
 {
-    memset(a->stack, 0, sizeof a->stack);
+    unsigned long now = a->now_ms, idle = a->idle_ms, generation = a->generation;
+    pack *p = a->pack;
+    memset(a, 0, sizeof *a);
+    a->pack = p;
+    a->now_ms = a->last_input_ms = now;
+    a->idle_ms = idle;
     a->stack[0].screen = APP_SCREEN_LANGUAGE;
     a->depth = 1;
-    a->lang[0] = 0;
-    a->generation++;
+    a->generation = generation + 1;
 }
 
 void app_init(app *a, pack *p, unsigned long idle_ms)
@@ -27,6 +31,16 @@ const pack_language *app_language(const app *a)
     return a->pack && a->lang[0] ? pack_language_find(a->pack, a->lang) : NULL;
 }
 
+int app_countdown(const app *a)
+{
+    if (a->depth <= 1 && !a->lang[0])
+        return 0;
+    unsigned long quiet = a->now_ms - a->last_input_ms;
+    if (quiet + APP_WARNING_MS < a->idle_ms || quiet >= a->idle_ms)
+        return 0;
+    return (int)((a->idle_ms - quiet + 999) / 1000);
+}
+
 static void push(app *a, app_screen screen, const char *page)
 {
     if (a->depth == APP_STACK_MAX) {
@@ -40,13 +54,20 @@ static void push(app *a, app_screen screen, const char *page)
     snprintf(p->page, sizeof p->page, "%s", page ? page : "");
 }
 
+static app_place *top(app *a) { return &a->stack[a->depth - 1]; }
+
 static void choose_language(app *a, const char *code)
 {
     if (!a->pack || !pack_language_find(a->pack, code))
         return;
     snprintf(a->lang, sizeof a->lang, "%s", code);
+    /* Typed words belong to the old language's keyboard. */
+    a->typed[0] = 0;
+    a->fidel_base = 0;
     if (a->depth == 1)
         push(a, APP_SCREEN_HOME, NULL);
+    else if (top(a)->screen == APP_SCREEN_LANGUAGE)
+        a->depth--; /* back to the page the visitor was reading, now in their language */
 }
 
 static void open_page(app *a, const char *code)
@@ -58,27 +79,105 @@ static void open_page(app *a, const char *code)
     push(a, APP_SCREEN_PAGE, code);
 }
 
+static void open_tool(app *a, app_screen screen)
+{
+    if (!a->lang[0])
+        return;
+    if (top(a)->screen == screen)
+        return;
+    if (top(a)->screen == APP_SCREEN_KEYPAD || top(a)->screen == APP_SCREEN_SEARCH)
+        a->depth--;
+    a->typed[0] = 0;
+    a->no_such_page = false;
+    a->fidel_base = 0;
+    push(a, screen, NULL);
+}
+
+/* Removes the last UTF-8 character. */
+static void erase(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
+        n--;
+    if (n > 0)
+        n--;
+    s[n] = 0;
+}
+
+static void type(app *a, const char *text)
+{
+    size_t n = strlen(a->typed), add = strlen(text);
+    if (top(a)->screen == APP_SCREEN_KEYPAD) {
+        /* Page codes are digits, at most six. */
+        if (add != 1 || text[0] < '0' || text[0] > '9' || n >= 6)
+            return;
+        a->no_such_page = false;
+    }
+    if (n + add < sizeof a->typed)
+        memcpy(a->typed + n, text, add + 1);
+    a->fidel_base = 0;
+}
+
+static void enter(app *a)
+{
+    if (top(a)->screen != APP_SCREEN_KEYPAD || !a->typed[0])
+        return;
+    if (!pack_page_find(a->pack, a->typed)) {
+        a->no_such_page = true;
+        return;
+    }
+    char code[PACK_CODE_MAX];
+    snprintf(code, sizeof code, "%s", a->typed);
+    a->depth--;
+    a->typed[0] = 0;
+    push(a, APP_SCREEN_PAGE, code);
+}
+
 void app_handle(app *a, const app_event *ev)
 {
-    app_place *here = &a->stack[a->depth - 1];
-    if (ev->type == APP_EV_TICK) {
+    app_place *here = top(a);
+    switch (ev->type) {
+    case APP_EV_TICK: {
+        int before = app_countdown(a);
         a->now_ms += (unsigned long)(ev->value > 0 ? ev->value : 0);
         if (a->depth > 1 && a->now_ms - a->last_input_ms >= a->idle_ms)
             reset_visit(a);
+        else if (app_countdown(a) != before)
+            a->generation++;
         return;
     }
-    if (ev->type == APP_EV_SCROLL_LIMIT) {
+    case APP_EV_SCROLL_LIMIT:
         here->scroll_max = ev->value > 0 ? ev->value : 0;
         if (here->scroll > here->scroll_max) {
             here->scroll = here->scroll_max;
             a->generation++;
         }
         return;
+    case APP_EV_RELEASE:
+        if (a->pressed) {
+            a->pressed = false;
+            a->generation++;
+        }
+        return;
+    default:
+        break;
     }
+    /* Everything else is the visitor: the visit goes on, any countdown stops. */
+    if (app_countdown(a))
+        a->generation++;
     a->last_input_ms = a->now_ms;
     switch (ev->type) {
+    case APP_EV_PRESS:
+        a->pressed = true;
+        a->press_x = ev->x;
+        a->press_y = ev->y;
+        break;
     case APP_EV_LANGUAGE:
         choose_language(a, ev->arg);
+        break;
+    case APP_EV_PICK_LANGUAGE:
+        if (a->lang[0] && here->screen != APP_SCREEN_LANGUAGE)
+            push(a, APP_SCREEN_LANGUAGE, NULL);
         break;
     case APP_EV_OPEN:
         open_page(a, ev->arg);
@@ -92,6 +191,31 @@ void app_handle(app *a, const app_event *ev)
     case APP_EV_HOME:
         if (a->depth > 2)
             a->depth = 2;
+        break;
+    case APP_EV_KEYPAD:
+        open_tool(a, APP_SCREEN_KEYPAD);
+        break;
+    case APP_EV_SEARCH:
+        open_tool(a, APP_SCREEN_SEARCH);
+        break;
+    case APP_EV_TYPE:
+        type(a, ev->arg);
+        break;
+    case APP_EV_ERASE:
+        erase(a->typed);
+        a->no_such_page = false;
+        break;
+    case APP_EV_ENTER:
+        enter(a);
+        break;
+    case APP_EV_FIDEL:
+        a->fidel_base = ev->value > 0 ? (uint32_t)ev->value : 0;
+        break;
+    case APP_EV_TOGGLE_GERMAN:
+        a->show_german = !a->show_german;
+        break;
+    case APP_EV_TOGGLE_LARGE:
+        a->large_text = !a->large_text;
         break;
     case APP_EV_SCROLL: {
         int next = here->scroll + ev->value;

@@ -1,14 +1,26 @@
 /* app: the kiosk's state machine. Events in, state out: which screen is showing, the way
- * back, the visitor's language, scroll positions, and the idle timer that sends the kiosk
- * back to the language screen and forgets the visit. No I/O but reading the pack. */
+ * back, the visitor's language and choices (German beside, larger text), what they typed,
+ * scroll positions, and the idle timer that first asks "still there?" and then sends the
+ * kiosk back to the language screen, forgetting the visit. No I/O but reading the pack. */
 #ifndef WW_APP_H
 #define WW_APP_H
+
+#include <stdint.h>
 
 #include "pack.h"
 
 #define APP_STACK_MAX 32
+#define APP_TYPED_MAX 160
+/* How long before the idle time the kiosk starts counting down on screen. */
+#define APP_WARNING_MS 15000
 
-typedef enum app_screen { APP_SCREEN_LANGUAGE, APP_SCREEN_HOME, APP_SCREEN_PAGE } app_screen;
+typedef enum app_screen {
+    APP_SCREEN_LANGUAGE,
+    APP_SCREEN_HOME,
+    APP_SCREEN_PAGE,
+    APP_SCREEN_KEYPAD, /* "go to page": the caseworker's code */
+    APP_SCREEN_SEARCH,
+} app_screen;
 
 typedef struct app_place {
     app_screen screen;
@@ -21,6 +33,13 @@ typedef struct app {
     app_place stack[APP_STACK_MAX];
     int depth; /* stack[depth - 1] is on screen; stack[0] is the language screen */
     char lang[PACK_LANG_MAX];
+    bool show_german; /* the German text beside (or under) the visitor's language */
+    bool large_text;
+    char typed[APP_TYPED_MAX]; /* keypad digits or search words, UTF-8 */
+    bool no_such_page;         /* the keypad's last code led nowhere */
+    uint32_t fidel_base;       /* Ethiopic keyboard: the consonant whose vowel forms are shown */
+    bool pressed;              /* a finger is down at press_x, press_y: buttons there look pressed */
+    int press_x, press_y;
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
 } app;
@@ -28,24 +47,39 @@ typedef struct app {
 typedef enum app_event_type {
     APP_EV_TICK,     /* value: milliseconds passed */
     APP_EV_TOUCH,    /* any input that is not a command: keeps the visit alive */
-    APP_EV_LANGUAGE, /* arg: language code */
-    APP_EV_OPEN,     /* arg: page code */
+    APP_EV_PRESS,    /* x, y: a finger went down (no command yet) */
+    APP_EV_RELEASE,  /* the finger is up */
+    APP_EV_LANGUAGE, /* arg: language code; from the language screen or the language button */
+    APP_EV_PICK_LANGUAGE, /* show the language screen to change language, keeping the page */
+    APP_EV_OPEN,          /* arg: page code */
     APP_EV_BACK,
     APP_EV_HOME,
+    APP_EV_KEYPAD, /* open the "go to page" keypad */
+    APP_EV_SEARCH, /* open search */
+    APP_EV_TYPE,   /* arg: UTF-8 text to add */
+    APP_EV_ERASE,  /* remove the last character typed */
+    APP_EV_ENTER,  /* keypad: go to the typed code */
+    APP_EV_FIDEL,  /* value: Ethiopic consonant to show the forms of, 0 to go back */
+    APP_EV_TOGGLE_GERMAN,
+    APP_EV_TOGGLE_LARGE,
     APP_EV_SCROLL,       /* value: pixels, positive moves the content up */
     APP_EV_SCROLL_LIMIT, /* value: the largest scroll the current screen allows */
 } app_event_type;
 
 typedef struct app_event {
     app_event_type type;
-    char arg[PACK_CODE_MAX];
+    char arg[24];
     int value;
+    int x, y;
 } app_event;
 
 void app_init(app *a, pack *p, unsigned long idle_ms);
 void app_handle(app *a, const app_event *ev);
 const app_place *app_current(const app *a);
-/* The language the visitor chose, or NULL on the language screen. */
+/* The language the visitor chose, or NULL before they chose one. */
 const pack_language *app_language(const app *a);
+/* Seconds left before the visit is forgotten, while the "still there?" countdown runs; 0 when
+ * it does not. */
+int app_countdown(const app *a);
 
 #endif

@@ -61,7 +61,11 @@ void session_press(session *s, int x, int y)
     s->down_x = x;
     s->down_y = y;
     s->last_y = y;
-    app_handle(&s->app, &(app_event){.type = APP_EV_TOUCH});
+    /* What the person saw when they pressed decides what the tap does, even if the press
+     * itself changes the screen (it ends a "still there?" countdown, for one). */
+    const view_cmd *cmd = view_hit(session_display(s), x, y);
+    s->pending = cmd ? cmd->tap : (app_event){.type = APP_EV_TOUCH};
+    app_handle(&s->app, &(app_event){.type = APP_EV_PRESS, .x = x, .y = y});
 }
 
 void session_move(session *s, int x, int y)
@@ -69,35 +73,14 @@ void session_move(session *s, int x, int y)
     if (!s->down)
         return;
     int dx = x - s->down_x, dy = y - s->down_y, slop = tap_slop(s);
-    if (!s->dragging && dx * dx + dy * dy > slop * slop)
+    if (!s->dragging && dx * dx + dy * dy > slop * slop) {
         s->dragging = true;
+        app_handle(&s->app, &(app_event){.type = APP_EV_RELEASE}); /* a drag presses no button */
+    }
     if (s->dragging && y != s->last_y) {
         app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = s->last_y - y});
         s->last_y = y;
     }
-}
-
-static void act(session *s, const view_cmd *cmd)
-{
-    app_event ev = {0};
-    switch (cmd->action) {
-    case VIEW_ACT_LANGUAGE:
-        ev.type = APP_EV_LANGUAGE;
-        break;
-    case VIEW_ACT_OPEN:
-        ev.type = APP_EV_OPEN;
-        break;
-    case VIEW_ACT_BACK:
-        ev.type = APP_EV_BACK;
-        break;
-    case VIEW_ACT_HOME:
-        ev.type = APP_EV_HOME;
-        break;
-    default:
-        return;
-    }
-    snprintf(ev.arg, sizeof ev.arg, "%s", cmd->arg);
-    app_handle(&s->app, &ev);
 }
 
 void session_release(session *s, int x, int y)
@@ -108,10 +91,8 @@ void session_release(session *s, int x, int y)
     s->down = false;
     if (s->dragging)
         return;
-    /* Hit-test what the person saw when they pressed. */
-    const view_cmd *cmd = view_hit(session_display(s), s->down_x, s->down_y);
-    if (cmd)
-        act(s, cmd);
+    app_handle(&s->app, &(app_event){.type = APP_EV_RELEASE});
+    app_handle(&s->app, &s->pending);
 }
 
 void session_tap(session *s, int x, int y)
@@ -199,7 +180,7 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
 
 void session_describe(const session *s, char *out, size_t size)
 {
-    static const char *const names[] = {"language", "home", "page"};
+    static const char *const names[] = {"language", "home", "page", "keypad", "search"};
     const app_place *here = app_current(&s->app);
     snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d", names[here->screen], here->page, s->app.lang,
              here->scroll);

@@ -18,6 +18,7 @@ typedef struct session {
     int built_width, built_height;
     bool down, dragging;
     int down_x, down_y, last_y;
+    app_event pending; /* what the button under the finger does, seen when it went down */
 } session;
 
 /* Called by the script's `screenshot FILE` line; NULL makes that line an error. */

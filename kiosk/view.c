@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "view_private.h"
 
 static const SDL_Color BACKGROUND = {0xF4, 0xF1, 0xEA, 0xFF};
 static const SDL_Color INK = {0x1B, 0x1B, 0x1B, 0xFF};
@@ -14,6 +15,7 @@ static const SDL_Color WHITE = {0xFF, 0xFF, 0xFF, 0xFF};
 static const SDL_Color BORDER = {0xC9, 0xC3, 0xB6, 0xFF};
 static const SDL_Color ALARM = {0xA8, 0x1C, 0x1C, 0xFF};
 static const SDL_Color DEMO = {0xFF, 0xD5, 0x4F, 0xFF};
+static const SDL_Color SHADE = {0x00, 0x00, 0x00, 0xB0};
 
 /* Everything a screen's layout needs, sized from the shorter side of the screen so the same
  * proportions hold from 800×480 to 1080×1920. */
@@ -21,16 +23,17 @@ typedef struct ctx {
     view_list *l;
     const app *a;
     text_fonts *f;
-    const pack_language *lang; /* NULL on the language screen */
-    bool rtl;
+    const pack_language *lang; /* NULL before a language is chosen */
+    const pack_language *german; /* the pack's source language, for "German beside" */
+    bool rtl, portrait;
     int w, h, base;
     int margin, gap, radius;
-    int header_h, footer_h;
+    int header_h, footer_h, band_h;
     int title_px, body_px, small_px, tile_px;
     view_rect content; /* the scrolling area between header and footer */
     int scroll;
-    int ui_text_dir; /* text_dir of the kiosk's own words */
-    char title[256];  /* for the header, set by the screen */
+    bool typing; /* keypad or search: no footer, the keys need the room */
+    char title[256]; /* for the header, set by the screen */
     char code[PACK_CODE_MAX];
 } ctx;
 
@@ -63,16 +66,43 @@ static view_cmd *add(ctx *c, view_kind kind, view_rect r)
     return cmd;
 }
 
-static view_cmd *add_rect(ctx *c, view_rect r, SDL_Color color, int radius, view_action action, const char *arg)
+static bool inside(view_rect r, int x, int y) { return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h; }
+
+static SDL_Color darker(SDL_Color col)
+{
+    return (SDL_Color){(Uint8)(col.r * 4 / 5), (Uint8)(col.g * 4 / 5), (Uint8)(col.b * 4 / 5), col.a};
+}
+
+static view_cmd *add_rect(ctx *c, view_rect r, SDL_Color color, int radius)
 {
     view_cmd *cmd = add(c, VIEW_RECT, r);
     if (cmd) {
         cmd->color = color;
         cmd->radius = radius;
-        cmd->action = action;
-        snprintf(cmd->arg, sizeof cmd->arg, "%s", arg ? arg : "");
     }
     return cmd;
+}
+
+/* A button: its face, drawn pressed while a finger is on it, and what a tap does. */
+static view_cmd *add_button(ctx *c, view_rect r, SDL_Color color, int radius, app_event_type type, const char *arg,
+                            int value)
+{
+    bool pressed = c->a->pressed && inside(r, c->a->press_x, c->a->press_y);
+    view_cmd *cmd = add_rect(c, r, pressed ? darker(color) : color, radius);
+    if (cmd) {
+        cmd->button = true;
+        cmd->tap.type = type;
+        cmd->tap.value = value;
+        snprintf(cmd->tap.arg, sizeof cmd->tap.arg, "%s", arg ? arg : "");
+    }
+    return cmd;
+}
+
+/* A light button with a border, as tiles, rows and keys are drawn. */
+static view_cmd *add_card(ctx *c, view_rect r, app_event_type type, const char *arg, int value)
+{
+    add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BORDER, c->radius);
+    return add_button(c, r, WHITE, c->radius, type, arg, value);
 }
 
 typedef struct text_opts {
@@ -103,12 +133,12 @@ static int add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts
     return layout->height;
 }
 
-/* Like add_text, but shrinks the type (down to 60 %) until the text fits the box's height:
+/* Like add_text, but shrinks the type (down to about half) until the text fits the box:
  * tiles and buttons have fixed sizes, and a long translation must not spill out. */
 static int add_text_fit(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
 {
     int size = o.size;
-    for (int step = 0; step < 8; step++) {
+    for (int step = 0; step < 10; step++) {
         text_style style = {size, o.bold, o.dir, o.align};
         const text_layout *layout = text_layout_cached(c->f, s, NULL, 0, &style, w > 0 ? w : 1);
         if (layout && layout->height <= h && !layout->cut_word)
@@ -132,76 +162,157 @@ static void add_icon(ctx *c, int x, int y, int size, const char *name, SDL_Color
     }
 }
 
+static text_dir dir_of(const pack_language *l) { return l && l->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR; }
+
+/* The kiosk's own words (gettext), in the visitor's direction. */
 static text_opts ui_text(const ctx *c, int size, bool bold, SDL_Color color)
 {
-    return (text_opts){size, bold, (text_dir)c->ui_text_dir, TEXT_ALIGN_START, color, true};
+    return (text_opts){size, bold, dir_of(c->lang), TEXT_ALIGN_START, color, true};
 }
 
 static text_opts content_text(const ctx *c, int size, bool bold, SDL_Color color)
 {
-    return (text_opts){size, bold, c->lang && c->lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START, color,
-                       false};
+    return (text_opts){size, bold, dir_of(c->lang), TEXT_ALIGN_START, color, false};
+}
+
+static void digits(const ctx *c, const char *ascii, char *out, size_t size)
+{
+    i18n_digits(ascii, c->lang ? c->lang->digits : "latn", out, size);
 }
 
 /* ---- parts every screen shares ---- */
 
-static void demo_mark(ctx *c, int x, int y, int w, int h)
+static void demo_mark(ctx *c, view_rect r)
 {
     if (!c->a->pack || !pack_get_meta(c->a->pack)->demo)
         return;
-    add_rect(c, place(c, x, y, w, h), DEMO, h / 4, VIEW_ACT_NONE, NULL);
-    add_icon(c, x + c->gap / 2, y + (h - c->small_px * 3 / 2) / 2, c->small_px * 3 / 2, "warning", INK);
-    int tx = x + c->gap / 2 + c->small_px * 2;
-    add_text_fit(c, tx, y, w - (tx - x) - c->gap / 2, h, _("Demo content: example data, not for real use"),
-                 ui_text(c, c->small_px, true, INK));
+    add_rect(c, r, DEMO, 0);
+    int icon = r.h * 3 / 4;
+    text_opts o = ui_text(c, c->small_px, true, INK);
+    o.align = TEXT_ALIGN_CENTER;
+    add_icon(c, c->margin, r.y + (r.h - icon) / 2, icon, "warning", INK);
+    add_text_fit(c, c->margin + icon, r.y, c->w - 2 * (c->margin + icon), r.h,
+                 _("Demo content: example data, not for real use"), o);
 }
 
-static void header(ctx *c, const char *title, const char *code)
+static void header(ctx *c)
 {
     int hh = c->header_h;
-    add_rect(c, (view_rect){0, 0, c->w, hh}, BRAND, 0, VIEW_ACT_NONE, NULL);
+    add_rect(c, (view_rect){0, 0, c->w, hh}, BRAND, 0);
     int x = 0;
-    add_rect(c, place(c, x, 0, hh, hh), BRAND, 0, VIEW_ACT_BACK, NULL);
+    add_button(c, place(c, x, 0, hh, hh), BRAND, 0, APP_EV_BACK, NULL, 0);
     add_icon(c, x + hh / 4, hh / 4, hh / 2, c->rtl ? "arrow_forward" : "arrow_back", WHITE);
     x += hh;
     if (c->a->depth > 2) {
-        add_rect(c, place(c, x, 0, hh, hh), BRAND, 0, VIEW_ACT_HOME, NULL);
+        add_button(c, place(c, x, 0, hh, hh), BRAND, 0, APP_EV_HOME, NULL, 0);
         add_icon(c, x + hh / 4, hh / 4, hh / 2, "home", WHITE);
         x += hh;
     }
     int code_w = 0;
-    if (code && code[0]) {
-        char digits[32], label[96];
-        i18n_digits(code, c->lang ? c->lang->digits : "latn", digits, sizeof digits);
-        snprintf(label, sizeof label, _("Page %s"), digits);
+    const pack_page *emergency = c->typing ? pack_page_of_kind(c->a->pack, "emergency") : NULL;
+    if (emergency) {
+        /* While typing, the keyboard takes the footer: emergency numbers move up here. */
+        code_w = hh * 3 / 2;
+        add_button(c, place(c, c->w - code_w - c->margin, hh / 6, code_w, hh * 2 / 3), ALARM, hh / 6, APP_EV_OPEN,
+                   emergency->code, 0);
+        add_icon(c, c->w - code_w - c->margin + (code_w - hh / 2) / 2, hh / 4, hh / 2, "phone", WHITE);
+        code_w += c->margin;
+    } else if (c->code[0]) {
+        char d[32], label[96];
+        digits(c, c->code, d, sizeof d);
+        snprintf(label, sizeof label, _("Page %s"), d);
         code_w = c->base * 22 / 100;
-        add_rect(c, place(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5), WHITE, hh / 8, VIEW_ACT_NONE,
-                 NULL);
+        add_rect(c, place(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5), WHITE, hh / 8);
         text_opts o = ui_text(c, c->small_px * 11 / 10, true, BRAND);
         o.align = TEXT_ALIGN_CENTER;
-        add_text(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5, label, o);
+        add_text_fit(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5, label, o);
         code_w += c->margin;
     }
-    int title_w = c->w - x - code_w - c->margin;
-    add_text_fit(c, x + c->margin / 2, 0, title_w, hh, title, ui_text(c, c->title_px, true, WHITE));
+    add_text_fit(c, x + c->margin / 2, 0, c->w - x - code_w - c->margin, hh, c->title,
+                 ui_text(c, c->title_px, true, WHITE));
+    demo_mark(c, (view_rect){0, hh, c->w, c->band_h});
+}
+
+/* A square tool button in the footer; `on` shows a toggle that is switched on. */
+static void tool(ctx *c, int x, int y, int size, const char *icon, const char *label, bool on, app_event_type type)
+{
+    view_rect r = place(c, x, y, size, size);
+    add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BRAND, c->radius);
+    add_button(c, r, on ? BRAND : WHITE, c->radius, type, NULL, 0);
+    if (icon) {
+        add_icon(c, x + size / 5, y + size / 5, size * 3 / 5, icon, on ? WHITE : BRAND);
+    } else {
+        text_opts o = {size * 2 / 5, true, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, on ? WHITE : BRAND, true};
+        add_text_fit(c, x, y, size, size, label, o);
+    }
 }
 
 static void footer(ctx *c)
 {
     int fh = c->footer_h, y = c->h - fh;
-    add_rect(c, (view_rect){0, y, c->w, fh}, WHITE, 0, VIEW_ACT_NONE, NULL);
-    add_rect(c, (view_rect){0, y, c->w, 2}, BORDER, 0, VIEW_ACT_NONE, NULL);
-    const pack_page *emergency = pack_page_of_kind(c->a->pack, "emergency");
-    int button_w = c->w * 2 / 5;
-    if (emergency) {
-        int bx = c->w - button_w - c->margin, by = y + c->gap / 2, bh = fh - c->gap;
-        add_rect(c, place(c, bx, by, button_w, bh), ALARM, bh / 4, VIEW_ACT_OPEN, emergency->code);
-        add_icon(c, bx + c->gap, by + bh / 4, bh / 2, "phone", WHITE);
-        int tx = bx + c->gap * 2 + bh / 2;
-        add_text_fit(c, tx, by, button_w - (tx - bx) - c->gap / 2, bh, _("Emergency numbers"),
-                     ui_text(c, c->body_px, true, WHITE));
+    add_rect(c, (view_rect){0, y, c->w, fh}, WHITE, 0);
+    add_rect(c, (view_rect){0, y, c->w, 2}, BORDER, 0);
+    int row_h = c->portrait ? (fh - c->gap) / 2 : fh;
+    int size = row_h - c->gap, ty = y + c->gap / 2, x = c->margin;
+    bool german = c->german && c->lang && strcmp(c->lang->code, c->german->code);
+    tool(c, x, ty, size, "translate", NULL, false, APP_EV_PICK_LANGUAGE);
+    x += size + c->gap;
+    if (german) {
+        /* The source language's own code, in Latin letters, as caseworkers know it. */
+        char code[8];
+        snprintf(code, sizeof code, "%.2s", c->german->code);
+        for (char *p = code; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        tool(c, x, ty, size, NULL, code, c->a->show_german, APP_EV_TOGGLE_GERMAN);
+        x += size + c->gap;
     }
-    demo_mark(c, c->margin, y + c->gap, c->w - button_w - c->margin * 3, fh - c->gap * 2);
+    tool(c, x, ty, size, "format_size", NULL, c->a->large_text, APP_EV_TOGGLE_LARGE);
+    x += size + c->gap;
+    tool(c, x, ty, size, "dialpad", NULL, app_current(c->a)->screen == APP_SCREEN_KEYPAD, APP_EV_KEYPAD);
+    x += size + c->gap;
+    tool(c, x, ty, size, "search", NULL, app_current(c->a)->screen == APP_SCREEN_SEARCH, APP_EV_SEARCH);
+    x += size + c->gap;
+    const pack_page *emergency = pack_page_of_kind(c->a->pack, "emergency");
+    if (!emergency)
+        return;
+    int bx = c->portrait ? c->margin : x + c->gap, by = c->portrait ? ty + row_h : ty;
+    int bw = c->w - c->margin - bx, bh = size;
+    add_button(c, place(c, bx, by, bw, bh), ALARM, bh / 4, APP_EV_OPEN, emergency->code, 0);
+    add_icon(c, bx + c->gap, by + bh / 4, bh / 2, "phone", WHITE);
+    int tx = bx + c->gap * 2 + bh / 2;
+    add_text_fit(c, tx, by, bw - (tx - bx) - c->gap / 2, bh, _("Emergency numbers"),
+                 ui_text(c, c->body_px, true, WHITE));
+}
+
+/* "Still there?": the whole screen dims, a tap anywhere keeps the visit. */
+static void countdown(ctx *c, int seconds)
+{
+    view_cmd *shade = add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0, APP_EV_TOUCH, NULL, 0);
+    if (shade)
+        shade->color = SHADE;
+    int w = c->base * 80 / 100, h = c->base * 60 / 100;
+    view_rect card = {(c->w - w) / 2, (c->h - h) / 2, w, h};
+    add_rect(c, card, WHITE, c->radius * 2);
+    text_opts o = ui_text(c, c->title_px * 13 / 10, true, INK);
+    o.align = TEXT_ALIGN_CENTER;
+    o.center_v = false;
+    int y = card.y + c->margin;
+    int inner = w - 2 * c->margin, left = (c->w - inner) / 2;
+    /* The card sits in the middle: no mirroring of its position. */
+    bool rtl = c->rtl;
+    c->rtl = false;
+    y += add_text(c, left, y, inner, 0, _("Still there?"), o) + c->gap;
+    char secs[16], d[32];
+    snprintf(secs, sizeof secs, "%d", seconds);
+    digits(c, secs, d, sizeof d);
+    o.size = c->title_px * 2;
+    o.color = ALARM;
+    y += add_text(c, left, y, inner, 0, d, o) + c->gap;
+    o.size = c->body_px;
+    o.bold = false;
+    o.color = INK;
+    add_text(c, left, y, inner, 0, _("Touch the screen to continue."), o);
+    c->rtl = rtl;
 }
 
 /* ---- screens ---- */
@@ -211,61 +322,58 @@ static void language_screen(ctx *c)
     const pack *p = c->a->pack;
     const pack_meta *meta = pack_get_meta(p);
     int top = c->h * 18 / 100;
-    add_rect(c, (view_rect){0, 0, c->w, top}, BRAND, 0, VIEW_ACT_NONE, NULL);
+    add_rect(c, (view_rect){0, 0, c->w, top}, BRAND, 0);
     int icon = top * 55 / 100;
+    bool rtl = c->rtl;
+    c->rtl = false; /* the language screen is the same for everyone */
     add_icon(c, c->margin, (top - icon) / 2, icon, "translate", WHITE);
-    text_opts o = ui_text(c, c->title_px, true, WHITE);
+    text_opts o = {c->title_px, true, TEXT_DIR_AUTO, TEXT_ALIGN_START, WHITE, true};
     int tx = c->margin * 2 + icon;
-    add_text(c, tx, 0, c->w - tx - c->margin, top, meta->name, o);
-
+    add_text_fit(c, tx, 0, c->w - tx - c->margin, top, meta->name, o);
     int n = pack_language_count(p);
-    bool landscape = c->w > c->h;
-    int cols = landscape ? 3 : 2;
+    int cols = c->portrait ? 2 : 3;
     int rows = (n + cols - 1) / cols;
-    int demo_h = meta->demo ? c->footer_h * 3 / 4 : 0;
+    int demo_h = meta->demo ? c->band_h * 3 / 2 : 0;
     int area_y = top + c->margin, area_h = c->h - area_y - c->margin - demo_h - (demo_h ? c->gap : 0);
     int cell_w = (c->w - 2 * c->margin - (cols - 1) * c->gap) / cols;
     int cell_h = rows ? (area_h - (rows - 1) * c->gap) / rows : 0;
-    int max_h = c->base * 28 / 100;
-    if (cell_h > max_h)
-        cell_h = max_h;
+    if (cell_h > c->base * 28 / 100)
+        cell_h = c->base * 28 / 100;
     int grid_h = rows * cell_h + (rows - 1) * c->gap;
     int y0 = area_y + (area_h - grid_h) / 2;
     for (int i = 0; i < n; i++) {
         const pack_language *lang = pack_language_at(p, i);
         int col = i % cols, row = i / cols;
         view_rect r = {c->margin + col * (cell_w + c->gap), y0 + row * (cell_h + c->gap), cell_w, cell_h};
-        add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BORDER, c->radius, VIEW_ACT_NONE, NULL);
-        add_rect(c, r, WHITE, c->radius, VIEW_ACT_LANGUAGE, lang->code);
-        text_opts lo = {c->tile_px * 13 / 10, true, lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_CENTER,
-                        INK, true};
-        /* The language screen is not mirrored: place() is a no-op here. */
+        add_card(c, r, APP_EV_LANGUAGE, lang->code, 0);
+        text_opts lo = {c->tile_px * 13 / 10, true, dir_of(lang), TEXT_ALIGN_CENTER, INK, true};
         add_text_fit(c, r.x + c->gap / 2, r.y, r.w - c->gap, r.h, lang->native_name, lo);
+        /* The one being changed from is marked. */
+        if (c->lang && !strcmp(c->lang->code, lang->code))
+            add_rect(c, (view_rect){r.x, r.y + r.h - c->gap / 2, r.w, c->gap / 2}, BRAND, 0);
     }
+    c->rtl = rtl;
     if (demo_h)
-        demo_mark(c, c->margin, c->h - c->margin - demo_h, c->w - 2 * c->margin, demo_h);
+        demo_mark(c, (view_rect){0, c->h - demo_h, c->w, demo_h});
 }
 
 /* Tiles for pages: icon above the title, in reading order from the start edge. */
 static int tiles(ctx *c, const pack_page **pages, int n, int y)
 {
-    bool landscape = c->w > c->h;
-    int cols = landscape ? (n <= 4 ? n : n <= 6 ? 3 : n <= 8 ? 4 : 5) : (n <= 6 ? 2 : 3);
+    int cols = !c->portrait ? (n <= 4 ? n : n <= 6 ? 3 : n <= 8 ? 4 : 5) : (n <= 6 ? 2 : 3);
     if (cols < 1)
         cols = 1;
     int rows = (n + cols - 1) / cols;
     int cell_w = (c->content.w - (cols - 1) * c->gap) / cols;
     int cell_h = rows ? (c->content.h - c->margin * 2 - (rows - 1) * c->gap) / rows : 0;
-    int min_h = c->base * 26 / 100;
-    if (cell_h < min_h)
-        cell_h = min_h;
+    if (cell_h < c->base * 26 / 100)
+        cell_h = c->base * 26 / 100;
     if (cell_h > cell_w * 5 / 4)
         cell_h = cell_w * 5 / 4;
     for (int i = 0; i < n; i++) {
         int col = i % cols, row = i / cols;
         int x = c->content.x + col * (cell_w + c->gap), ty = y + row * (cell_h + c->gap);
-        add_rect(c, place(c, x - 1, ty - 1, cell_w + 2, cell_h + 2), BORDER, c->radius, VIEW_ACT_NONE, NULL);
-        add_rect(c, place(c, x, ty, cell_w, cell_h), WHITE, c->radius, VIEW_ACT_OPEN, pages[i]->code);
+        add_card(c, place(c, x, ty, cell_w, cell_h), APP_EV_OPEN, pages[i]->code, 0);
         int icon = cell_h * 36 / 100;
         add_icon(c, x + (cell_w - icon) / 2, ty + cell_h * 10 / 100, icon, pages[i]->icon, BRAND);
         char title[256];
@@ -278,46 +386,51 @@ static int tiles(ctx *c, const pack_page **pages, int n, int y)
     return rows * cell_h + (rows - 1) * c->gap;
 }
 
-static void home_screen(ctx *c)
+static int home_screen(ctx *c, int y)
 {
     snprintf(c->title, sizeof c->title, "%s", _("Topics"));
     const pack_page *pages[64];
     int n = pack_children(c->a->pack, "", pages, 64);
-    n = n > 64 ? 64 : n;
-    int height = tiles(c, pages, n, c->content.y + c->margin - c->scroll);
-    c->l->scroll_max = height + 2 * c->margin - c->content.h;
+    return tiles(c, pages, n > 64 ? 64 : n, y);
 }
 
-/* One row per child page: icon, title and summary. */
+/* A row that opens a page: icon, title and a second line. */
+static int page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y)
+{
+    int icon = c->base * 9 / 100;
+    int x = c->content.x, w = c->content.w;
+    int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
+    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START};
+    text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START};
+    const text_layout *tl = text_layout_cached(c->f, title, NULL, 0, &ts, tw);
+    const text_layout *sl = second && second[0] ? text_layout_cached(c->f, second, NULL, 0, &ss, tw) : NULL;
+    int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
+    int row_h = text_h + c->gap * 2;
+    if (row_h < c->base * 16 / 100)
+        row_h = c->base * 16 / 100;
+    add_card(c, place(c, x, y, w, row_h), APP_EV_OPEN, page->code, 0);
+    add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, page->icon, BRAND);
+    int ty = y + (row_h - text_h) / 2;
+    ty += add_text(c, tx, ty, tw, 0, title, content_text(c, ts.size_px, true, INK));
+    if (sl)
+        add_text(c, tx, ty, tw, 0, second, content_text(c, c->small_px, false, MUTED));
+    return row_h + c->gap;
+}
+
+/* The pages under a page, one row each; with German beside, the German title is the second line. */
 static int page_list(ctx *c, const pack_page *page, int y)
 {
     const pack_page *children[256];
     int n = pack_children(c->a->pack, page->code, children, 256);
-    n = n > 256 ? 256 : n;
     int y0 = y;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && i < 256; i++) {
         pack_text t;
         if (!pack_text_get(c->a->pack, children[i]->code, c->a->lang, &t, NULL))
             continue;
-        int icon = c->base * 9 / 100;
-        int x = c->content.x, w = c->content.w;
-        int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
-        text_style ts = {c->body_px * 11 / 10, true, c->lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START};
-        text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START};
-        const text_layout *tl = text_layout_cached(c->f, t.title, NULL, 0, &ts, tw);
-        const text_layout *sl = t.summary[0] ? text_layout_cached(c->f, t.summary, NULL, 0, &ss, tw) : NULL;
-        int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
-        int row_h = text_h + c->gap * 2;
-        if (row_h < c->base * 16 / 100)
-            row_h = c->base * 16 / 100;
-        add_rect(c, place(c, x - 1, y - 1, w + 2, row_h + 2), BORDER, c->radius, VIEW_ACT_NONE, NULL);
-        add_rect(c, place(c, x, y, w, row_h), WHITE, c->radius, VIEW_ACT_OPEN, children[i]->code);
-        add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, children[i]->icon, BRAND);
-        int ty = y + (row_h - text_h) / 2;
-        ty += add_text(c, tx, ty, tw, 0, t.title, content_text(c, ts.size_px, true, INK));
-        if (sl)
-            add_text(c, tx, ty, tw, 0, t.summary, content_text(c, c->small_px, false, MUTED));
-        y += row_h + c->gap;
+        char german[256] = "";
+        if (c->a->show_german && c->german)
+            pack_title_get(c->a->pack, children[i]->code, c->german->code, german, sizeof german);
+        y += page_row(c, children[i], t.title, german[0] ? german : t.summary, y);
         pack_text_free(&t);
     }
     return y - y0;
@@ -338,7 +451,7 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
     text_mark marks[VIEW_INLINE_MAX];
     view_link links[VIEW_INLINE_MAX];
     int link_count, mark_count = view_inline(markup, plain, cap, marks, links, &link_count);
-    text_style style = {size, bold, c->lang && c->lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START};
+    text_style style = {size, bold, dir_of(c->lang), TEXT_ALIGN_START};
     const text_layout *layout = text_layout_cached(c->f, plain, marks, mark_count, &style, w > 0 ? w : 1);
     if (!layout) {
         free(plain);
@@ -355,7 +468,10 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
             /* The layout is already in screen orientation: mirror only its box, not the chip. */
             if (c->rtl)
                 r.x = c->w - x - w + boxes[b].x - pad;
-            add_rect(c, r, color, pad * 2, page ? VIEW_ACT_OPEN : VIEW_ACT_NONE, page ? links[i].target : NULL);
+            if (page)
+                add_button(c, r, color, pad * 2, APP_EV_OPEN, links[i].target, 0);
+            else
+                add_rect(c, r, color, pad * 2);
         }
     }
     view_cmd *cmd = add(c, VIEW_TEXT, place(c, x, y, w, layout->height));
@@ -437,39 +553,258 @@ static int missing_translation(ctx *c, const pack_page *page, int y)
     int n = pack_page_languages(c->a->pack, page->code, langs, PACK_LANGUAGES_MAX);
     int bw = c->base * 45 / 100, bh = c->base * 14 / 100;
     for (int i = 0; i < n; i++) {
-        add_rect(c, place(c, c->content.x, y, bw, bh), WHITE, c->radius, VIEW_ACT_LANGUAGE, langs[i]->code);
-        text_opts lo = {c->body_px * 12 / 10, true, langs[i]->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_CENTER,
-                        BRAND, true};
+        add_card(c, place(c, c->content.x, y, bw, bh), APP_EV_LANGUAGE, langs[i]->code, 0);
+        text_opts lo = {c->body_px * 12 / 10, true, dir_of(langs[i]), TEXT_ALIGN_CENTER, BRAND, true};
         add_text(c, c->content.x, y, bw, bh, langs[i]->native_name, lo);
         y += bh + c->gap;
     }
     return y - y0;
 }
 
-static void page_screen(ctx *c)
+/* The page's own text: the topic's pages first (a topic is a way to them), then the body. */
+static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
+{
+    int height = 0;
+    if (!strcmp(page->kind, "topic"))
+        height += page_list(c, page, y);
+    if (t->body[0])
+        height += article(c, t->body, y + height);
+    if (strcmp(page->kind, "topic"))
+        height += page_list(c, page, y + height);
+    return height;
+}
+
+/* The same article in German beside the visitor's language (landscape) or under it (portrait),
+ * so a caseworker can read along. */
+static int german_beside(ctx *c, const pack_page *page, const pack_text *t, int y)
+{
+    pack_text g;
+    if (!pack_text_get(c->a->pack, page->code, c->german->code, &g, NULL))
+        return article(c, t->body, y);
+    view_rect full = c->content;
+    int height;
+    if (!c->portrait) {
+        int col = (full.w - c->margin) / 2;
+        c->content.w = col;
+        int own = article(c, t->body, y);
+        const pack_language *lang = c->lang;
+        bool rtl = c->rtl;
+        c->lang = c->german;
+        c->rtl = false;
+        /* The German column sits at the visitor's end edge. */
+        c->content.x = rtl ? full.x : full.x + col + c->margin;
+        int x_line = rtl ? full.x + col + c->margin / 2 : full.x + col + c->margin / 2;
+        add_rect(c, (view_rect){x_line - 1, y, 2, 10}, BORDER, 0);
+        int theirs = add_text(c, c->content.x, y, col, 0, g.title, content_text(c, c->body_px * 12 / 10, true, BRAND));
+        theirs += c->gap + article(c, g.body, y + theirs + c->gap);
+        c->lang = lang;
+        c->rtl = rtl;
+        height = own > theirs ? own : theirs;
+        c->l->cmds[c->l->count - 1].rect.h += 0;
+        for (int i = c->l->count - 1; i >= 0; i--)
+            if (c->l->cmds[i].kind == VIEW_RECT && c->l->cmds[i].rect.w == 2 && c->l->cmds[i].rect.h == 10) {
+                c->l->cmds[i].rect.h = height;
+                break;
+            }
+    } else {
+        height = article(c, t->body, y);
+        add_rect(c, (view_rect){c->content.x, y + height, c->content.w, 2}, BORDER, 0);
+        height += c->gap;
+        const pack_language *lang = c->lang;
+        bool rtl = c->rtl;
+        c->lang = c->german;
+        c->rtl = false;
+        height += add_text(c, full.x, y + height, full.w, 0, g.title, content_text(c, c->body_px * 12 / 10, true, BRAND));
+        height += c->gap + article(c, g.body, y + height + c->gap);
+        c->lang = lang;
+        c->rtl = rtl;
+    }
+    c->content = full;
+    pack_text_free(&g);
+    return height;
+}
+
+static int page_screen(ctx *c, int y)
 {
     const pack_page *page = pack_page_find(c->a->pack, app_current(c->a)->page);
     if (!page)
-        return;
+        return 0;
     pack_text t;
     bool have = pack_text_get(c->a->pack, page->code, c->a->lang, &t, NULL);
     snprintf(c->title, sizeof c->title, "%s", have ? t.title : "");
     snprintf(c->code, sizeof c->code, "%s", page->code);
-    int y = c->content.y + c->margin - c->scroll, height;
-    if (!have) {
-        height = missing_translation(c, page, y);
-    } else if (!strcmp(page->kind, "topic")) {
-        /* A topic is a way to its pages: they come first, its introduction after them. */
-        height = page_list(c, page, y);
-        if (t.body[0])
-            height += c->gap + article(c, t.body, y + height + c->gap);
-        pack_text_free(&t);
+    if (!have)
+        return missing_translation(c, page, y);
+    bool beside = c->a->show_german && c->german && strcmp(c->lang->code, c->german->code) &&
+                  strcmp(page->kind, "topic") && t.body[0];
+    int height = beside ? german_beside(c, page, &t, y) + page_list(c, page, y) : page_body(c, page, &t, y);
+    pack_text_free(&t);
+    return height;
+}
+
+/* "Go to page": a phone-style keypad, the same in every direction. */
+static int keypad_screen(ctx *c, int y)
+{
+    snprintf(c->title, sizeof c->title, "%s", _("Go to page"));
+    int key = (c->content.h - 2 * c->margin) / 6;
+    if (key > c->base * 16 / 100)
+        key = c->base * 16 / 100;
+    int width = key * 3 * 3 / 2 + 2 * c->gap, x0 = (c->w - width) / 2, kw = key * 3 / 2;
+    bool rtl = c->rtl;
+    c->rtl = false;
+    view_rect shown = {x0, y, width, key};
+    add_rect(c, shown, WHITE, c->radius);
+    text_opts o = {c->title_px, true, dir_of(c->lang), TEXT_ALIGN_CENTER, INK, true};
+    char d[64];
+    digits(c, c->a->typed, d, sizeof d);
+    if (c->a->typed[0]) {
+        add_text(c, x0, y, width, key, d, o);
     } else {
-        height = article(c, t.body, y);
-        height += page_list(c, page, y + height);
+        o.size = c->body_px;
+        o.color = MUTED;
+        add_text_fit(c, x0 + c->gap, y, width - 2 * c->gap, key, _("Enter the page number"), o);
+    }
+    y += key + c->gap;
+    if (c->a->no_such_page) {
+        text_opts e = {c->body_px, true, dir_of(c->lang), TEXT_ALIGN_CENTER, ALARM, false};
+        y += add_text(c, x0 - key, y, width + 2 * key, 0, _("No page has this number."), e) + c->gap;
+    }
+    static const char *const keys = "123456789<0>";
+    for (int i = 0; i < 12; i++) {
+        view_rect r = {x0 + (i % 3) * (kw + c->gap), y + (i / 3) * (key + c->gap), kw, key};
+        char k = keys[i], label[8] = {k, 0};
+        if (k == '<') {
+            add_card(c, r, APP_EV_ERASE, NULL, 0);
+            add_icon(c, r.x + (kw - key / 2) / 2, r.y + key / 4, key / 2, "backspace", BRAND);
+        } else if (k == '>') {
+            add_button(c, r, BRAND, c->radius, APP_EV_ENTER, NULL, 0);
+            add_icon(c, r.x + (kw - key / 2) / 2, r.y + key / 4, key / 2, rtl ? "arrow_back" : "arrow_forward", WHITE);
+        } else {
+            add_card(c, r, APP_EV_TYPE, label, 0);
+            digits(c, label, d, sizeof d);
+            text_opts ko = {c->title_px, true, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, INK, true};
+            add_text(c, r.x, r.y, kw, key, d, ko);
+        }
+    }
+    c->rtl = rtl;
+    return y + 4 * (key + c->gap) - shown.y;
+}
+
+/* A row of keys across the keyboard's width; `labels` as UTF-8 strings. */
+static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int slots, app_event_type type,
+                    const int *values)
+{
+    int kw = (c->content.w - (slots - 1) * c->gap / 2) / slots;
+    int x0 = c->content.x + (c->content.w - (n * kw + (n - 1) * c->gap / 2)) / 2;
+    for (int i = 0; i < n; i++) {
+        view_rect r = place(c, x0 + i * (kw + c->gap / 2), y, kw, h);
+        add_card(c, r, type, values ? NULL : labels[i], values ? values[i] : 0);
+        text_opts o = {c->title_px, false, dir_of(c->lang), TEXT_ALIGN_CENTER, INK, true};
+        add_text_fit(c, r.x, y, kw, h, labels[i], o);
+        /* add_text mirrors again: undo for a rect already placed. */
+        if (c->rtl)
+            c->l->cmds[c->l->count - 1].rect.x = r.x;
+    }
+}
+
+/* The keyboard for the visitor's script at the bottom of the content area; returns its top. */
+static int keyboard(ctx *c)
+{
+    const char *const *rows = view_keyboard_rows(c->lang);
+    int row_count = rows ? 0 : 4;
+    while (rows && rows[row_count])
+        row_count++;
+    int key_h = c->base * (c->portrait ? 11 : 9) / 100;
+    int top = c->content.y + c->content.h - (row_count + 1) * (key_h + c->gap / 2) - c->gap;
+    add_rect(c, (view_rect){0, top - c->gap / 2, c->w, c->h - top}, BACKGROUND, 0);
+    int y = top;
+    char keys[16][16];
+    const char *labels[16];
+    if (rows) {
+        int slots = 0;
+        for (int r = 0; r < row_count; r++) {
+            int n = 0;
+            char copy[256];
+            snprintf(copy, sizeof copy, "%s", rows[r]);
+            for (char *tok = strtok(copy, " "); tok && n < 16; tok = strtok(NULL, " "))
+                n++;
+            slots = n > slots ? n : slots;
+        }
+        for (int r = 0; r < row_count; r++) {
+            int n = 0;
+            char copy[256];
+            snprintf(copy, sizeof copy, "%s", rows[r]);
+            for (char *tok = strtok(copy, " "); tok && n < 16; tok = strtok(NULL, " ")) {
+                snprintf(keys[n], sizeof keys[n], "%s", tok);
+                labels[n] = keys[n];
+                n++;
+            }
+            key_row(c, y, key_h, labels, n, slots, APP_EV_TYPE, NULL);
+            y += key_h + c->gap / 2;
+        }
+    } else if (!c->a->fidel_base) {
+        const uint32_t *fidel;
+        int n = view_fidel_consonants(&fidel), per_row = (n + 3) / 4, values[16];
+        for (int start = 0; start < n; start += per_row) {
+            int count = 0;
+            for (int i = start; i < n && i < start + per_row && count < 16; i++, count++) {
+                keys[count][utf8_put(fidel[i], keys[count])] = 0;
+                labels[count] = keys[count];
+                values[count] = (int)fidel[i];
+            }
+            key_row(c, y, key_h, labels, count, per_row, APP_EV_FIDEL, values);
+            y += key_h + c->gap / 2;
+        }
+    } else {
+        uint32_t forms[8];
+        int n = view_fidel_forms(c->a->fidel_base, forms);
+        for (int i = 0; i < n; i++) {
+            keys[i][utf8_put(forms[i], keys[i])] = 0;
+            labels[i] = keys[i];
+        }
+        key_row(c, y + (key_h + c->gap / 2), key_h * 2, labels, n, 9, APP_EV_TYPE, NULL);
+        y += 4 * (key_h + c->gap / 2);
+    }
+    /* Space and erase under every keyboard; the Ethiopic picker also steps back. */
+    int wide = c->content.w / 3;
+    view_rect space = place(c, c->content.x + (c->content.w - wide) / 2, y, wide, key_h);
+    add_card(c, space, APP_EV_TYPE, " ", 0);
+    add_icon(c, c->content.x + (c->content.w - key_h) / 2, y, key_h, "space_bar", BRAND);
+    view_rect back = place(c, c->content.x + c->content.w - key_h * 2, y, key_h * 2, key_h);
+    add_card(c, back, APP_EV_ERASE, NULL, 0);
+    add_icon(c, c->content.x + c->content.w - key_h * 3 / 2, y + key_h / 6, key_h * 2 / 3, "backspace", BRAND);
+    if (c->a->fidel_base) {
+        add_card(c, place(c, c->content.x, y, key_h * 2, key_h), APP_EV_FIDEL, NULL, 0);
+        add_icon(c, c->content.x + key_h / 2, y + key_h / 6, key_h * 2 / 3, "keyboard_return", BRAND);
+    }
+    return top;
+}
+
+/* Search as you type: the words typed, the pages found, and a keyboard for the script. */
+static int search_screen(ctx *c, int y)
+{
+    snprintf(c->title, sizeof c->title, "%s", _("Search"));
+    int box_h = c->base * 12 / 100;
+    int y0 = y;
+    add_rect(c, place(c, c->content.x, y, c->content.w, box_h), WHITE, c->radius);
+    add_icon(c, c->content.x + c->gap, y + box_h / 5, box_h * 3 / 5, "search", MUTED);
+    int tx = c->content.x + c->gap * 2 + box_h * 3 / 5;
+    add_text_fit(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, box_h,
+                 c->a->typed[0] ? c->a->typed : "", ui_text(c, c->body_px * 12 / 10, false, INK));
+    y += box_h + c->gap;
+    char codes[20][PACK_CODE_MAX];
+    int n = c->a->typed[0] ? pack_search(c->a->pack, c->a->lang, c->a->typed, codes, 20) : 0;
+    if (c->a->typed[0] && n == 0)
+        y += add_text(c, c->content.x, y, c->content.w, 0, _("No results"), content_text(c, c->body_px, false, MUTED));
+    for (int i = 0; i < n; i++) {
+        const pack_page *page = pack_page_find(c->a->pack, codes[i]);
+        pack_text t;
+        if (!page || !pack_text_get(c->a->pack, page->code, c->a->lang, &t, NULL))
+            continue;
+        y += page_row(c, page, t.title, t.summary, y);
         pack_text_free(&t);
     }
-    c->l->scroll_max = height + 2 * c->margin - c->content.h;
+    return y - y0;
 }
 
 static void no_content_screen(ctx *c)
@@ -482,15 +817,14 @@ static void no_content_screen(ctx *c)
 
 /* Content commands scroll under the header and footer: clip them, and drop those that
  * cannot be seen. */
-static void clip_content(ctx *c, int first)
+static void clip_content(ctx *c, int first, view_rect area)
 {
     int kept = first;
     for (int i = first; i < c->l->count; i++) {
         view_cmd *cmd = &c->l->cmds[i];
-        bool visible = cmd->rect.y < c->content.y + c->content.h && cmd->rect.y + cmd->rect.h > c->content.y;
-        if (!visible)
+        if (cmd->rect.y >= area.y + area.h || cmd->rect.y + cmd->rect.h <= area.y)
             continue;
-        cmd->clip = (view_rect){0, c->content.y, c->w, c->content.h};
+        cmd->clip = (view_rect){0, area.y, c->w, area.h};
         c->l->cmds[kept++] = *cmd;
     }
     c->l->count = kept;
@@ -506,50 +840,81 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     out->scroll_max = 0;
     ctx c = {.l = out, .a = a, .f = fonts, .w = width, .h = height};
     c.base = width < height ? width : height;
+    c.portrait = height > width;
     c.lang = app_language(a);
     c.rtl = c.lang && c.lang->rtl;
     c.margin = c.base * 4 / 100;
     c.gap = c.base * 25 / 1000;
     c.radius = c.base * 25 / 1000;
     c.header_h = c.base * 15 / 100;
-    c.footer_h = c.base * 13 / 100;
-    c.title_px = c.base * 55 / 1000;
-    c.body_px = c.base * 42 / 1000;
+    c.footer_h = c.base * (c.portrait ? 24 : 13) / 100;
+    int scale = a->large_text ? 130 : 100;
+    c.title_px = c.base * 55 / 1000 * scale / 100;
+    c.body_px = c.base * 42 / 1000 * scale / 100;
     c.small_px = c.base * 32 / 1000;
-    c.tile_px = c.base * 42 / 1000;
-    c.content = (view_rect){c.margin, c.header_h, width - 2 * c.margin, height - c.header_h - c.footer_h};
+    c.tile_px = c.base * 42 / 1000 * scale / 100;
+    c.band_h = a->pack && pack_get_meta(a->pack)->demo ? c.small_px * 17 / 10 : 0;
+    c.typing = app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH;
+    if (c.typing)
+        c.footer_h = 0;
+    c.content = (view_rect){c.margin, c.header_h + c.band_h, width - 2 * c.margin,
+                            height - c.header_h - c.band_h - c.footer_h};
     c.scroll = app_current(a)->scroll;
-    c.ui_text_dir = c.rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR;
     if (!a->pack) {
         i18n_set_language("en");
         no_content_screen(&c);
         return;
     }
+    c.german = pack_language_find(a->pack, pack_get_meta(a->pack)->source_language);
     i18n_set_language(c.lang ? c.lang->code : pack_get_meta(a->pack)->source_language);
     const app_place *here = app_current(a);
     if (here->screen == APP_SCREEN_LANGUAGE || !c.lang) {
         language_screen(&c);
-        return;
+    } else {
+        int y = c.content.y + c.margin - c.scroll, used = 0;
+        view_rect area = c.content;
+        if (here->screen == APP_SCREEN_HOME)
+            used = home_screen(&c, y);
+        else if (here->screen == APP_SCREEN_PAGE)
+            used = page_screen(&c, y);
+        else if (here->screen == APP_SCREEN_KEYPAD)
+            used = keypad_screen(&c, c.content.y + c.margin);
+        if (here->screen == APP_SCREEN_SEARCH) {
+            int first = out->count;
+            int top = keyboard(&c);
+            /* Results scroll between the search box and the keyboard. */
+            view_cmd keys[VIEW_MAX_CMDS / 2];
+            int nkeys = out->count - first;
+            if (nkeys > VIEW_MAX_CMDS / 2)
+                nkeys = VIEW_MAX_CMDS / 2;
+            memcpy(keys, &out->cmds[first], (size_t)nkeys * sizeof keys[0]);
+            out->count = first;
+            area.h = top - area.y;
+            c.content.h = area.h;
+            used = search_screen(&c, y);
+            clip_content(&c, 0, area);
+            for (int i = 0; i < nkeys && out->count < VIEW_MAX_CMDS; i++)
+                out->cmds[out->count++] = keys[i];
+        } else {
+            clip_content(&c, 0, area);
+        }
+        out->scroll_max = used + 2 * c.margin - area.h;
+        if (out->scroll_max < 0)
+            out->scroll_max = 0;
+        header(&c);
+        if (!c.typing)
+            footer(&c);
     }
-    if (here->screen == APP_SCREEN_HOME)
-        home_screen(&c);
-    else
-        page_screen(&c);
-    clip_content(&c, 0);
-    if (out->scroll_max < 0)
-        out->scroll_max = 0;
-    header(&c, c.title, c.code);
-    footer(&c);
+    int seconds = app_countdown(a);
+    if (seconds)
+        countdown(&c, seconds);
 }
 
 const view_cmd *view_hit(const view_list *l, int x, int y)
 {
     for (int i = l->count - 1; i >= 0; i--) {
         const view_cmd *c = &l->cmds[i];
-        if (c->action == VIEW_ACT_NONE)
-            continue;
-        const view_rect *r = &c->rect;
-        if (x < r->x || y < r->y || x >= r->x + r->w || y >= r->y + r->h)
+        if (!c->button || !inside(c->rect, x, y))
             continue;
         if (c->clip.w && (y < c->clip.y || y >= c->clip.y + c->clip.h))
             continue;

@@ -17,14 +17,6 @@ typedef struct view_rect {
 
 typedef enum view_kind { VIEW_RECT, VIEW_TEXT, VIEW_ICON } view_kind;
 
-typedef enum view_action {
-    VIEW_ACT_NONE,
-    VIEW_ACT_LANGUAGE, /* arg: language code */
-    VIEW_ACT_OPEN,     /* arg: page code */
-    VIEW_ACT_BACK,
-    VIEW_ACT_HOME,
-} view_action;
-
 typedef struct view_cmd {
     view_kind kind;
     view_rect rect;
@@ -35,8 +27,8 @@ typedef struct view_cmd {
     const char *text;          /* VIEW_TEXT: the words, for tests and people reading dumps */
     uint32_t icon;             /* VIEW_ICON: code point in the icon font */
     int icon_size;
-    view_action action; /* buttons: what a tap inside rect does */
-    char arg[PACK_CODE_MAX];
+    bool button;   /* a tap inside rect sends `tap` to the app */
+    app_event tap;
 } view_cmd;
 
 typedef struct view_list {

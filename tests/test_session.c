@@ -30,16 +30,16 @@ static const char *state(session *s)
     return out;
 }
 
-static const view_cmd *button(session *s, view_action action, const char *arg)
+static const view_cmd *button(session *s, app_event_type action, const char *arg)
 {
     const view_list *l = session_display(s);
     for (int i = l->count - 1; i >= 0; i--)
-        if (l->cmds[i].action == action && (!arg || !strcmp(l->cmds[i].arg, arg)))
+        if (l->cmds[i].button && l->cmds[i].tap.type == action && (!arg || !strcmp(l->cmds[i].tap.arg, arg)))
             return &l->cmds[i];
     return NULL;
 }
 
-static void tap_button(session *s, view_action action, const char *arg)
+static void tap_button(session *s, app_event_type action, const char *arg)
 {
     const view_cmd *b = button(s, action, arg);
     CHECK(b != NULL);
@@ -67,18 +67,18 @@ TEST(session_picker_home_topic_back_idle)
     CHECK(title[0] != 0);
     CHECK(view_find_text(session_display(&s), title) != NULL);
 
-    tap_button(&s, VIEW_ACT_OPEN, "100");
+    tap_button(&s, APP_EV_OPEN, "100");
     CHECK_STR(state(&s), "screen=page page=100 lang=ar scroll=0");
-    const view_cmd *child = button(&s, VIEW_ACT_OPEN, "110");
+    const view_cmd *child = button(&s, APP_EV_OPEN, "110");
     CHECK(child != NULL);
-    tap_button(&s, VIEW_ACT_OPEN, "110");
+    tap_button(&s, APP_EV_OPEN, "110");
     CHECK_STR(state(&s), "screen=page page=110 lang=ar scroll=0");
     run(&s, "key back");
     CHECK_STR(state(&s), "screen=page page=100 lang=ar scroll=0");
-    tap_button(&s, VIEW_ACT_HOME, NULL);
+    tap_button(&s, APP_EV_HOME, NULL);
     CHECK_STR(state(&s), "screen=home page= lang=ar scroll=0");
-    tap_button(&s, VIEW_ACT_OPEN, "100");
-    tap_button(&s, VIEW_ACT_BACK, NULL);
+    tap_button(&s, APP_EV_OPEN, "100");
+    tap_button(&s, APP_EV_BACK, NULL);
     CHECK_STR(state(&s), "screen=home page= lang=ar scroll=0");
 
     /* Walking away: nothing happens before the idle time, everything is forgotten after. */
@@ -120,7 +120,7 @@ TEST(session_layout_mirrors_for_rtl)
         app_event open = {.type = APP_EV_OPEN, .arg = "100"};
         app_handle(&s.app, &open);
         bool rtl = pack_language_find(p, langs[i])->rtl;
-        const view_cmd *back = button(&s, VIEW_ACT_BACK, NULL);
+        const view_cmd *back = button(&s, APP_EV_BACK, NULL);
         CHECK(back != NULL);
         if (back)
             CHECK(rtl ? back->rect.x > 640 : back->rect.x < 640);
@@ -129,9 +129,9 @@ TEST(session_layout_mirrors_for_rtl)
         const view_list *l = session_display(&s);
         const view_cmd *first = NULL, *second = NULL;
         for (int k = 0; k < l->count; k++)
-            if (l->cmds[k].action == VIEW_ACT_OPEN && !first)
+            if (l->cmds[k].button && l->cmds[k].tap.type == APP_EV_OPEN && !first)
                 first = &l->cmds[k];
-            else if (l->cmds[k].action == VIEW_ACT_OPEN && !second)
+            else if (l->cmds[k].button && l->cmds[k].tap.type == APP_EV_OPEN && !second)
                 second = &l->cmds[k];
         CHECK(first && second);
         if (first && second)
@@ -161,7 +161,7 @@ TEST(session_scrolls_long_pages_by_drag)
         run(&s, "swipe 400 400 400 100");
     CHECK_INT(app_current(&s.app)->scroll, max);
     /* A tap that moves a little is still a tap. */
-    const view_cmd *back = button(&s, VIEW_ACT_BACK, NULL);
+    const view_cmd *back = button(&s, APP_EV_BACK, NULL);
     CHECK(back != NULL);
     if (back) {
         session_press(&s, back->rect.x + 10, back->rect.y + 10);
@@ -204,8 +204,8 @@ TEST(session_missing_translation_offers_other_languages)
     for (int i = 0; i < l->count; i++)
         texts += l->cmds[i].kind == VIEW_TEXT;
     CHECK(texts >= 3);
-    CHECK(button(&s, VIEW_ACT_LANGUAGE, "de") != NULL);
-    tap_button(&s, VIEW_ACT_LANGUAGE, "de");
+    CHECK(button(&s, APP_EV_LANGUAGE, "de") != NULL);
+    tap_button(&s, APP_EV_LANGUAGE, "de");
     CHECK_STR(state(&s), "screen=page page=2 lang=de scroll=0");
     CHECK(view_find_text(session_display(&s), "Nur Deutsch.") != NULL);
     session_free(&s);
@@ -277,24 +277,252 @@ TEST(view_page_links_are_chips_that_open_pages)
     const view_list *l = session_display(&s);
     const view_cmd *chip = NULL;
     for (int i = 0; i < l->count && !chip; i++)
-        if (l->cmds[i].kind == VIEW_RECT && l->cmds[i].action == VIEW_ACT_OPEN && l->cmds[i].rect.h < 100)
+        if (l->cmds[i].kind == VIEW_RECT && l->cmds[i].button && l->cmds[i].tap.type == APP_EV_OPEN && l->cmds[i].rect.h < 100)
             chip = &l->cmds[i];
     if (!chip) {
         /* The link may be further down: scroll to the end and look again. */
         app_handle(&s.app, &(app_event){.type = APP_EV_SCROLL, .value = 100000});
         l = session_display(&s);
         for (int i = 0; i < l->count && !chip; i++)
-            if (l->cmds[i].kind == VIEW_RECT && l->cmds[i].action == VIEW_ACT_OPEN && l->cmds[i].rect.h < 100)
+            if (l->cmds[i].kind == VIEW_RECT && l->cmds[i].button && l->cmds[i].tap.type == APP_EV_OPEN && l->cmds[i].rect.h < 100)
                 chip = &l->cmds[i];
     }
     CHECK(chip != NULL);
     if (chip) {
         char target[PACK_CODE_MAX];
-        snprintf(target, sizeof target, "%s", chip->arg);
+        snprintf(target, sizeof target, "%s", chip->tap.arg);
         CHECK(pack_page_find(p, target) != NULL);
         session_tap(&s, chip->rect.x + chip->rect.w / 2, chip->rect.y + chip->rect.h / 2);
         CHECK_STR(app_current(&s.app)->page, target);
     }
     session_free(&s);
+    pack_close(p);
+}
+
+static session *visit(pack *p, const char *lang, int w, int h)
+{
+    static session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), w, h, 90000, &e));
+    app_event ev = {.type = APP_EV_LANGUAGE};
+    snprintf(ev.arg, sizeof ev.arg, "%s", lang);
+    app_handle(&s.app, &ev);
+    return &s;
+}
+
+TEST(session_keypad_goes_to_a_code)
+{
+    pack *p = demo();
+    session *s = visit(p, "prs", 800, 480);
+    tap_button(s, APP_EV_KEYPAD, NULL);
+    CHECK_STR(state(s), "screen=keypad page= lang=prs scroll=0");
+    /* Dari shows Persian digits on the keys; what is typed is the code. */
+    CHECK(view_find_text(session_display(s), "۳") != NULL);
+    tap_button(s, APP_EV_TYPE, "9");
+    tap_button(s, APP_EV_TYPE, "9");
+    tap_button(s, APP_EV_ENTER, NULL);
+    CHECK(s->app.no_such_page);
+    const view_list *l = session_display(s);
+    bool told = false;
+    for (int i = 0; i < l->count; i++)
+        told |= l->cmds[i].kind == VIEW_TEXT && l->cmds[i].color.r > 0x90 && l->cmds[i].color.g < 0x40;
+    CHECK(told);
+    tap_button(s, APP_EV_ERASE, NULL);
+    tap_button(s, APP_EV_ERASE, NULL);
+    tap_button(s, APP_EV_TYPE, "3");
+    tap_button(s, APP_EV_TYPE, "1");
+    tap_button(s, APP_EV_TYPE, "0");
+    CHECK(view_find_text(session_display(s), "۳۱۰") != NULL);
+    tap_button(s, APP_EV_ENTER, NULL);
+    CHECK_STR(state(s), "screen=page page=310 lang=prs scroll=0");
+    /* Back leaves the page to where the keypad was opened from, not to the keypad. */
+    run(s, "key back");
+    CHECK_STR(state(s), "screen=home page= lang=prs scroll=0");
+    session_free(s);
+    pack_close(p);
+}
+
+TEST(session_changing_language_keeps_the_page)
+{
+    pack *p = demo();
+    session *s = visit(p, "de", 1280, 800);
+    app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "320"});
+    tap_button(s, APP_EV_PICK_LANGUAGE, NULL);
+    CHECK_STR(state(s), "screen=language page= lang=de scroll=0");
+    run(s, "tap-text ትግርኛ");
+    CHECK_STR(state(s), "screen=page page=320 lang=ti scroll=0");
+    char title[256];
+    pack_title_get(p, "320", "ti", title, sizeof title);
+    CHECK(view_find_text(session_display(s), title) != NULL);
+    session_free(s);
+    pack_close(p);
+}
+
+TEST(session_german_beside_the_visitors_language)
+{
+    pack *p = demo();
+    const int sizes[][2] = {{1280, 800}, {720, 1280}};
+    for (int z = 0; z < 2; z++) {
+        session *s = visit(p, "ar", sizes[z][0], sizes[z][1]);
+        app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "110"});
+        char german[256], arabic[256];
+        pack_title_get(p, "110", "de", german, sizeof german);
+        pack_title_get(p, "110", "ar", arabic, sizeof arabic);
+        CHECK(view_find_text(session_display(s), german) == NULL);
+        tap_button(s, APP_EV_TOGGLE_GERMAN, NULL);
+        CHECK(s->app.show_german);
+        const view_cmd *g = view_find_text(session_display(s), german);
+        if (!g && z == 1) { /* in portrait the German text is under the visitor's: scroll to it */
+            for (int k = 0; k < 40 && !g; k++) {
+                app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = 100});
+                g = view_find_text(session_display(s), german);
+            }
+        }
+        CHECK(g != NULL);
+        if (g && z == 0)
+            CHECK(g->rect.x + g->rect.w <= 640 + 2); /* Arabic reads from the right: German on the left */
+        if (g && z == 1)
+            CHECK(s->app.stack[s->app.depth - 1].scroll > 0);
+        /* The choice lasts while the visit goes on, across pages. */
+        run(s, "key back");
+        CHECK(s->app.show_german);
+        session_free(s);
+    }
+    pack_close(p);
+}
+
+TEST(session_still_there_countdown)
+{
+    pack *p = demo();
+    session *s = visit(p, "uk", 800, 480);
+    run(s, "wait 74000");
+    CHECK_INT(app_countdown(&s->app), 0);
+    run(s, "wait 2000");
+    CHECK_INT(app_countdown(&s->app), 14);
+    const view_cmd *shade = button(s, APP_EV_TOUCH, NULL);
+    CHECK(shade != NULL && shade->rect.w == 800 && shade->rect.h == 480);
+    CHECK(view_find_text(session_display(s), "14") != NULL);
+    /* A touch anywhere keeps the visit, without doing what is under the shade. */
+    run(s, "tap 400 240");
+    CHECK_INT(app_countdown(&s->app), 0);
+    CHECK_STR(state(s), "screen=home page= lang=uk scroll=0");
+    run(s, "wait 89000");
+    CHECK_STR(state(s), "screen=home page= lang=uk scroll=0");
+    run(s, "wait 1000");
+    CHECK_STR(state(s), "screen=language page= lang= scroll=0");
+    CHECK(!s->app.show_german && !s->app.large_text && !s->app.typed[0]);
+    session_free(s);
+    pack_close(p);
+}
+
+TEST(session_search_with_the_scripts_keyboard)
+{
+    pack *p = demo();
+    /* Arabic: type the first letters of a page title with the on-screen keys. */
+    session *s = visit(p, "ar", 1280, 800);
+    tap_button(s, APP_EV_SEARCH, NULL);
+    CHECK_STR(state(s), "screen=search page= lang=ar scroll=0");
+    CHECK(button(s, APP_EV_TYPE, "ض") != NULL);
+    char title[256];
+    pack_title_get(p, "710", "ar", title, sizeof title);
+    /* The first word of the title, letter by letter, as keys (أ is typed as ا). */
+    const char *q = title;
+    int typed = 0;
+    while (*q && *q != ' ' && typed < 4) {
+        const char *start = q;
+        uint32_t cp = utf8_next(&q);
+        char key[8];
+        snprintf(key, sizeof key, "%.*s", (int)(q - start), start);
+        if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622)
+            snprintf(key, sizeof key, "ا");
+        if (button(s, APP_EV_TYPE, key)) {
+            tap_button(s, APP_EV_TYPE, key);
+            typed++;
+        }
+    }
+    CHECK(typed >= 2);
+    char codes[20][PACK_CODE_MAX];
+    int found_n = pack_search(p, "ar", s->app.typed, codes, 20);
+    bool has = false;
+    for (int i = 0; i < found_n; i++)
+        has |= !strcmp(codes[i], "710");
+    CHECK(has);
+    CHECK(found_n > 0 && button(s, APP_EV_OPEN, codes[0]) != NULL);
+    session_free(s);
+
+    /* Tigrinya: a consonant first, then its vowel form. */
+    s = visit(p, "ti", 1280, 800);
+    tap_button(s, APP_EV_SEARCH, NULL);
+    const view_list *l = session_display(s);
+    const view_cmd *consonant = NULL;
+    for (int i = 0; i < l->count && !consonant; i++)
+        if (l->cmds[i].button && l->cmds[i].tap.type == APP_EV_FIDEL && l->cmds[i].tap.value == 0x1208)
+            consonant = &l->cmds[i];
+    CHECK(consonant != NULL);
+    if (consonant)
+        session_tap(s, consonant->rect.x + consonant->rect.w / 2, consonant->rect.y + consonant->rect.h / 2);
+    CHECK(button(s, APP_EV_TYPE, "ሉ") != NULL);
+    tap_button(s, APP_EV_TYPE, "ሉ");
+    CHECK_STR(s->app.typed, "ሉ");
+    CHECK(button(s, APP_EV_FIDEL, NULL) != NULL || s->app.fidel_base == 0);
+    session_free(s);
+
+    /* German: umlauts on the keyboard; spelled without them, search still finds. */
+    s = visit(p, "de", 800, 480);
+    tap_button(s, APP_EV_SEARCH, NULL);
+    CHECK(button(s, APP_EV_TYPE, "ü") != NULL);
+    app_event ev = {.type = APP_EV_TYPE, .arg = "fluechtl"};
+    app_handle(&s->app, &ev);
+    const view_list *found = session_display(s);
+    int rows = 0;
+    for (int i = 0; i < found->count; i++)
+        rows += found->cmds[i].button && found->cmds[i].tap.type == APP_EV_OPEN;
+    CHECK(rows >= 2); /* the emergency button and at least one page */
+    session_free(s);
+    pack_close(p);
+}
+
+TEST(session_buttons_look_pressed_under_the_finger)
+{
+    pack *p = demo();
+    session *s = visit(p, "de", 1280, 800);
+    const view_cmd *tile = button(s, APP_EV_OPEN, "100");
+    CHECK(tile != NULL);
+    if (!tile)
+        return;
+    SDL_Color before = tile->color;
+    int x = tile->rect.x + 20, y = tile->rect.y + 20;
+    session_press(s, x, y);
+    tile = button(s, APP_EV_OPEN, "100");
+    CHECK(tile && tile->color.r < before.r);
+    /* Moving away turns the press into a drag: nothing opens, nothing stays pressed. */
+    session_move(s, x, y + 200);
+    session_release(s, x, y + 200);
+    tile = button(s, APP_EV_OPEN, "100");
+    CHECK(tile && tile->color.r == before.r);
+    CHECK_STR(state(s), "screen=home page= lang=de scroll=0");
+    /* A double tap opens once and then taps what is under it: no harm either way. */
+    run(s, "tap 100 300");
+    session_free(s);
+    pack_close(p);
+}
+
+TEST(session_large_text_makes_text_larger)
+{
+    pack *p = demo();
+    session *s = visit(p, "en", 800, 480);
+    app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "110"});
+    const view_list *l = session_display(s);
+    int before = 0, after = 0;
+    for (int i = 0; i < l->count; i++)
+        if (l->cmds[i].kind == VIEW_TEXT && l->cmds[i].layout->style.size_px > before)
+            before = l->cmds[i].layout->style.size_px;
+    tap_button(s, APP_EV_TOGGLE_LARGE, NULL);
+    l = session_display(s);
+    for (int i = 0; i < l->count; i++)
+        if (l->cmds[i].kind == VIEW_TEXT && l->cmds[i].clip.w && l->cmds[i].layout->style.size_px > after)
+            after = l->cmds[i].layout->style.size_px;
+    CHECK(after > before);
+    session_free(s);
     pack_close(p);
 }
