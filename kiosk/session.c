@@ -1,4 +1,5 @@
 #include "session.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,13 +104,19 @@ void session_tap(session *s, int x, int y)
 
 bool session_key(session *s, const char *name)
 {
+    static const struct {
+        const char *name;
+        app_event_type type;
+    } keys[] = {{"back", APP_EV_BACK},     {"home", APP_EV_HOME},           {"keypad", APP_EV_KEYPAD},
+                {"search", APP_EV_SEARCH}, {"german", APP_EV_TOGGLE_GERMAN}, {"large", APP_EV_TOGGLE_LARGE},
+                {"language", APP_EV_PICK_LANGUAGE}, {"enter", APP_EV_ENTER},  {"erase", APP_EV_ERASE}};
     app_event ev = {0};
-    if (!strcmp(name, "back"))
-        ev.type = APP_EV_BACK;
-    else if (!strcmp(name, "home"))
-        ev.type = APP_EV_HOME;
-    else
+    size_t i = 0;
+    while (i < sizeof keys / sizeof keys[0] && strcmp(keys[i].name, name))
+        i++;
+    if (i == sizeof keys / sizeof keys[0])
         return false;
+    ev.type = keys[i].type;
     app_handle(&s->app, &ev);
     return true;
 }
@@ -163,7 +170,17 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         session_tap(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
     } else if (!strcmp(verb, "key")) {
         if (!session_key(s, arg))
-            return err_set(e, "'key' knows back and home, not '%s'", arg);
+            return err_set(e, "'key' knows back, home, keypad, search, german, large, language, enter and erase, "
+                              "not '%s'", arg);
+    } else if (!strcmp(verb, "type")) {
+        /* Typed one character at a time, as the on-screen keys do. */
+        for (const char *q = arg; *q;) {
+            const char *start = q;
+            utf8_next(&q);
+            app_event ev = {.type = APP_EV_TYPE};
+            snprintf(ev.arg, sizeof ev.arg, "%.*s", (int)(q - start), start);
+            app_handle(&s->app, &ev);
+        }
     } else if (!strcmp(verb, "wait")) {
         if (sscanf(arg, "%ld", &ms) != 1 || ms < 0)
             return err_set(e, "'wait' needs milliseconds");
@@ -173,7 +190,7 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
             return err_set(e, "'screenshot' needs a file name and a screen to draw on");
         return shot(s, arg, user, e);
     } else {
-        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, key, wait, screenshot)", verb);
+        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, key, type, wait, screenshot)", verb);
     }
     return true;
 }

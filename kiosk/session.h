@@ -35,7 +35,7 @@ void session_press(session *s, int x, int y);
 void session_move(session *s, int x, int y);
 void session_release(session *s, int x, int y);
 void session_tap(session *s, int x, int y);
-/* "back", "home" */
+/* "back", "home", "keypad", "search", "german", "large", "language", "enter", "erase" */
 bool session_key(session *s, const char *name);
 void session_advance(session *s, unsigned long ms);
 

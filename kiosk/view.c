@@ -711,7 +711,7 @@ static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int 
 static int keyboard(ctx *c)
 {
     const char *const *rows = view_keyboard_rows(c->lang);
-    int row_count = rows ? 0 : 4;
+    int row_count = rows ? 0 : 3;
     while (rows && rows[row_count])
         row_count++;
     int key_h = c->base * (c->portrait ? 11 : 9) / 100;
@@ -744,7 +744,7 @@ static int keyboard(ctx *c)
         }
     } else if (!c->a->fidel_base) {
         const uint32_t *fidel;
-        int n = view_fidel_consonants(&fidel), per_row = (n + 3) / 4, values[16];
+        int n = view_fidel_consonants(&fidel), per_row = (n + 2) / 3, values[16];
         for (int start = 0; start < n; start += per_row) {
             int count = 0;
             for (int i = start; i < n && i < start + per_row && count < 16; i++, count++) {
