@@ -316,3 +316,34 @@ void pack_language_stats(pack *p, const char *lang, int *pages, int *machine)
     }
     sqlite3_finalize(st);
 }
+
+int pack_translation_stats(pack *p, pack_lang_stats *out, int max)
+{
+    const char *sql =
+        "SELECT count(t.page),"
+        " coalesce(sum(t.review != 'machine' AND t.source_version >= coalesce(s.source_version, 0)), 0),"
+        " coalesce(sum(t.review != 'machine' AND t.source_version < coalesce(s.source_version, 0)), 0),"
+        " coalesce(sum(t.review = 'machine'), 0)"
+        " FROM texts t LEFT JOIN texts s ON s.page = t.page AND s.lang = ?2 WHERE t.lang = ?1";
+    int n = 0;
+    for (int i = 0; i < p->language_count && n < max; i++) {
+        pack_lang_stats *st = &out[n++];
+        memset(st, 0, sizeof *st);
+        snprintf(st->code, sizeof st->code, "%s", p->languages[i].code);
+        st->pages = p->page_count;
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(p->db, sql, -1, &q, NULL) != SQLITE_OK)
+            continue;
+        sqlite3_bind_text(q, 1, st->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, p->meta.source_language, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            int have = sqlite3_column_int(q, 0);
+            st->current = sqlite3_column_int(q, 1);
+            st->outdated = sqlite3_column_int(q, 2);
+            st->machine = sqlite3_column_int(q, 3);
+            st->missing = p->page_count - have;
+        }
+        sqlite3_finalize(q);
+    }
+    return n;
+}

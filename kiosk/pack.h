@@ -5,6 +5,7 @@
 #ifndef WW_PACK_H
 #define WW_PACK_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -99,6 +100,45 @@ int pack_search(pack *p, const char *lang, const char *query, char codes[][PACK_
  * marbuta and hamza variants joined (Arabic and Persian letters find each other), ZWNJ
  * dropped; Arabic-Indic and Persian digits as 0–9. Ethiopic stays as it is. */
 void pack_normalize(const char *in, char *out, size_t size);
+
+/* What `wegweiser-pack check` finds in content sources: errors (the pack cannot be built)
+ * and warnings (it can, with gaps), each "file:line: what is wrong", and per language how
+ * many pages are up to date, outdated, machine-drafted or missing. */
+typedef struct pack_problem {
+    bool error;
+    char text[800];
+} pack_problem;
+
+typedef struct pack_lang_stats {
+    char code[PACK_LANG_MAX];
+    int pages, current, outdated, machine, missing;
+} pack_lang_stats;
+
+typedef struct pack_report {
+    pack_problem *problems;
+    int count, capacity, errors, warnings;
+    pack_lang_stats langs[PACK_LANGUAGES_MAX];
+    int lang_count;
+    int top_level; /* pages on the home screen */
+    bool demo;
+    /* Optional: called for every text and page read, for checks beyond the pack module
+     * (fonts, tile sizes, icons). */
+    void (*each_text)(void *user, const char *file, const pack_page *page, const pack_language *lang,
+                      const char *title, const char *body);
+    void (*each_page)(void *user, const char *file, const pack_page *page);
+    void *user;
+} pack_report;
+
+void pack_report_add(pack_report *r, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void pack_report_addv(pack_report *r, bool error, const char *fmt, va_list ap);
+void pack_report_free(pack_report *r);
+
+/* Reads content sources and reports every problem; true when there is no error. The
+ * callbacks in `report` are kept (set them before calling). */
+bool pack_check_sources(const char *src_dir, pack_report *report);
+
+/* The translation table of a built pack, per language in the pack's order; returns how many. */
+int pack_translation_stats(pack *p, pack_lang_stats *out, int max);
 
 /* Builds a pack from content sources (content/README.md). Refuses sources with errors;
  * the message names the file and line. Deterministic: same sources, same bytes. */

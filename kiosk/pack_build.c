@@ -3,6 +3,7 @@
 #include "pack_private.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sqlite3.h>
@@ -20,10 +21,13 @@ typedef struct src_text {
     int version;         /* German source: its version */
     int translated_from; /* translation: the source version it follows */
     char review[16];
+    char path[1100];
+    int translated_from_line, review_line;
 } src_text;
 
 typedef struct src_page {
     pack_page page;
+    int dir_index; /* its folder among the sorted page folders */
     char path[512]; /* page.txt, for messages */
     int parent_line;
     src_text texts[PACK_LANGUAGES_MAX];
@@ -32,6 +36,7 @@ typedef struct src_page {
 
 typedef struct src {
     const char *dir;
+    pack_report *report;
     pack_meta meta;
     pack_language languages[PACK_LANGUAGES_MAX];
     int language_count;
@@ -39,11 +44,30 @@ typedef struct src {
     int page_count;
 } src;
 
-static char *read_file(const char *path, size_t *len, err *e)
+static bool problem(src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool problem(src *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pack_report_addv(s->report, true, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static void warning(src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warning(src *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pack_report_addv(s->report, false, fmt, ap);
+    va_end(ap);
+}
+
+static char *read_file(src *s, const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        err_set(e, "%s: cannot read: %s", path, strerror(errno));
+        problem(s, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 4096, n = 0;
@@ -60,7 +84,7 @@ static char *read_file(const char *path, size_t *len, err *e)
     }
     fclose(f);
     if (!buf) {
-        err_set(e, "%s: out of memory", path);
+        problem(s, "%s: out of memory", path);
         return NULL;
     }
     buf[n] = 0;
@@ -150,10 +174,10 @@ static bool parse_int(const char *s, int *out)
     return true;
 }
 
-static bool parse_language(src *s, char *value, const char *path, int line, err *e)
+static bool parse_language(src *s, char *value, const char *path, int line)
 {
     if (s->language_count >= PACK_LANGUAGES_MAX)
-        return err_set(e, "%s:%d: more than %d languages", path, line, PACK_LANGUAGES_MAX);
+        return problem(s, "%s:%d: more than %d languages", path, line, PACK_LANGUAGES_MAX);
     char *field[5];
     int n = 0;
     for (char *tok = value; n < 5; n++) {
@@ -168,21 +192,21 @@ static bool parse_language(src *s, char *value, const char *path, int line, err 
         tok = bar + 1;
     }
     if (n != 5)
-        return err_set(e, "%s:%d: a language needs five fields: code | native name | direction | script | digits",
+        return problem(s, "%s:%d: a language needs five fields: code | native name | direction | script | digits",
                        path, line);
     pack_language *l = &s->languages[s->language_count];
     if (!*field[0] || strlen(field[0]) >= sizeof l->code)
-        return err_set(e, "%s:%d: language code '%s' is empty or too long", path, line, field[0]);
+        return problem(s, "%s:%d: language code '%s' is empty or too long", path, line, field[0]);
     for (int i = 0; i < s->language_count; i++)
         if (!strcmp(s->languages[i].code, field[0]))
-            return err_set(e, "%s:%d: language '%s' is listed twice", path, line, field[0]);
+            return problem(s, "%s:%d: language '%s' is listed twice", path, line, field[0]);
     if (strcmp(field[2], "ltr") && strcmp(field[2], "rtl"))
-        return err_set(e, "%s:%d: direction must be ltr or rtl, not '%s'", path, line, field[2]);
+        return problem(s, "%s:%d: direction must be ltr or rtl, not '%s'", path, line, field[2]);
     if (strlen(field[3]) != 4)
-        return err_set(e, "%s:%d: script must be a four-letter ISO 15924 code such as Latn or Arab, not '%s'", path,
+        return problem(s, "%s:%d: script must be a four-letter ISO 15924 code such as Latn or Arab, not '%s'", path,
                        line, field[3]);
     if (strcmp(field[4], "latn") && strcmp(field[4], "arab") && strcmp(field[4], "arabext"))
-        return err_set(e, "%s:%d: digits must be latn, arab or arabext, not '%s'", path, line, field[4]);
+        return problem(s, "%s:%d: digits must be latn, arab or arabext, not '%s'", path, line, field[4]);
     snprintf(l->code, sizeof l->code, "%s", field[0]);
     snprintf(l->native_name, sizeof l->native_name, "%s", field[1]);
     l->rtl = !strcmp(field[2], "rtl");
@@ -192,25 +216,27 @@ static bool parse_language(src *s, char *value, const char *path, int line, err 
     return true;
 }
 
-static bool read_region(src *s, err *e)
+static bool read_region(src *s)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/region.txt", s->dir);
     size_t len;
-    char *buf = read_file(path, &len, e);
+    char *buf = read_file(s, path, &len);
     if (!buf)
         return false;
     bool ok = true;
     int bad = invalid_utf8_line(buf, len);
-    if (bad)
-        ok = err_set(e, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+    if (bad) {
+        free(buf);
+        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+    }
     char *cursor = buf, *raw;
-    for (int line = 1; ok && (raw = next_line(&cursor)); line++) {
+    for (int line = 1; (raw = next_line(&cursor)); line++) {
         char *l = trim(raw), *key, *value;
         if (!*l || *l == '#')
             continue;
         if (!split_key(l, &key, &value)) {
-            ok = err_set(e, "%s:%d: expected 'key: value'", path, line);
+            ok = problem(s, "%s:%d: expected 'key: value'", path, line);
         } else if (!strcmp(key, "name")) {
             snprintf(s->meta.name, sizeof s->meta.name, "%s", value);
         } else if (!strcmp(key, "region")) {
@@ -223,12 +249,13 @@ static bool read_region(src *s, err *e)
             snprintf(s->meta.source_language, sizeof s->meta.source_language, "%s", value);
         } else if (!strcmp(key, "demo")) {
             if (strcmp(value, "yes") && strcmp(value, "no"))
-                ok = err_set(e, "%s:%d: demo must be yes or no", path, line);
+                ok = problem(s, "%s:%d: demo must be yes or no", path, line);
             s->meta.demo = !strcmp(value, "yes");
         } else if (!strcmp(key, "language")) {
-            ok = parse_language(s, value, path, line, e);
+            if (!parse_language(s, value, path, line))
+                ok = false;
         } else if (strcmp(key, "contact")) {
-            ok = err_set(e, "%s:%d: unknown key '%s' (known: name, region, version, publisher, contact, demo, "
+            ok = problem(s, "%s:%d: unknown key '%s' (known: name, region, version, publisher, contact, demo, "
                             "source-language, language)", path, line, key);
         }
     }
@@ -236,65 +263,67 @@ static bool read_region(src *s, err *e)
     if (!ok)
         return false;
     if (!s->meta.region[0] || !s->meta.name[0] || !s->meta.version[0])
-        return err_set(e, "%s: needs 'name', 'region' and 'version'", path);
+        return problem(s, "%s: needs 'name', 'region' and 'version'", path);
     if (!s->language_count)
-        return err_set(e, "%s: lists no 'language'", path);
+        return problem(s, "%s: lists no 'language'", path);
     if (!s->meta.source_language[0])
         snprintf(s->meta.source_language, sizeof s->meta.source_language, "%s", s->languages[0].code);
     bool source_listed = false;
     for (int i = 0; i < s->language_count; i++)
         source_listed |= !strcmp(s->languages[i].code, s->meta.source_language);
     if (!source_listed)
-        return err_set(e, "%s: source-language '%s' is not among the languages", path, s->meta.source_language);
+        return problem(s, "%s: source-language '%s' is not among the languages", path, s->meta.source_language);
     return true;
 }
 
-static bool read_page_file(src_page *pg, err *e)
+static bool read_page_file(src *s, src_page *pg)
 {
     size_t len;
-    char *buf = read_file(pg->path, &len, e);
+    char *buf = read_file(s, pg->path, &len);
     if (!buf)
         return false;
     bool ok = true, have_code = false;
     int bad = invalid_utf8_line(buf, len);
-    if (bad)
-        ok = err_set(e, "%s:%d: not valid UTF-8; save the file as UTF-8", pg->path, bad);
+    if (bad) {
+        free(buf);
+        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", pg->path, bad);
+    }
     snprintf(pg->page.kind, sizeof pg->page.kind, "article");
     char *cursor = buf, *raw;
-    for (int line = 1; ok && (raw = next_line(&cursor)); line++) {
+    for (int line = 1; (raw = next_line(&cursor)); line++) {
         char *l = trim(raw), *key, *value;
         if (!*l || *l == '#')
             continue;
         if (!split_key(l, &key, &value)) {
-            ok = err_set(e, "%s:%d: expected 'key: value'", pg->path, line);
+            ok = problem(s, "%s:%d: expected 'key: value'", pg->path, line);
         } else if (!strcmp(key, "code")) {
             if (!valid_code(value))
-                ok = err_set(e, "%s:%d: code must be 1 to 6 digits, not '%s'", pg->path, line, value);
+                ok = problem(s, "%s:%d: code must be 1 to 6 digits, not '%s'", pg->path, line, value);
             snprintf(pg->page.code, sizeof pg->page.code, "%s", value);
             have_code = true;
         } else if (!strcmp(key, "parent")) {
             if (*value && !valid_code(value))
-                ok = err_set(e, "%s:%d: parent must be a page code or empty, not '%s'", pg->path, line, value);
+                ok = problem(s, "%s:%d: parent must be a page code or empty, not '%s'", pg->path, line, value);
             snprintf(pg->page.parent, sizeof pg->page.parent, "%s", value);
             pg->parent_line = line;
         } else if (!strcmp(key, "order")) {
             if (!parse_int(value, &pg->page.order))
-                ok = err_set(e, "%s:%d: order must be a whole number, not '%s'", pg->path, line, value);
+                ok = problem(s, "%s:%d: order must be a whole number, not '%s'", pg->path, line, value);
         } else if (!strcmp(key, "icon")) {
             snprintf(pg->page.icon, sizeof pg->page.icon, "%s", value);
         } else if (!strcmp(key, "kind")) {
             if (strcmp(value, "topic") && strcmp(value, "article") && strcmp(value, "office") &&
                 strcmp(value, "emergency"))
-                ok = err_set(e, "%s:%d: kind must be topic, article, office or emergency, not '%s'", pg->path, line,
+                ok = problem(s, "%s:%d: kind must be topic, article, office or emergency, not '%s'", pg->path, line,
                              value);
             snprintf(pg->page.kind, sizeof pg->page.kind, "%s", value);
         } else {
-            ok = err_set(e, "%s:%d: unknown key '%s' (known: code, parent, order, icon, kind)", pg->path, line, key);
+            ok = problem(s, "%s:%d: unknown key '%s' (known: code, parent, order, icon, kind)", pg->path, line, key);
         }
     }
     free(buf);
-    if (ok && !have_code)
-        ok = err_set(e, "%s: has no 'code'", pg->path);
+    if (!have_code)
+        ok = problem(s, "%s: has no 'code'", pg->path);
     return ok;
 }
 
@@ -320,31 +349,33 @@ static int bad_link_line(const src *s, const char *body, int first_line, char *c
     return 0;
 }
 
-static bool read_text_file(src *s, src_page *pg, const pack_language *lang, const char *path, err *e)
+static bool read_text_file(src *s, src_page *pg, const pack_language *lang, const char *path)
 {
     size_t len;
-    char *buf = read_file(path, &len, e);
+    char *buf = read_file(s, path, &len);
     if (!buf)
         return false;
     int bad = invalid_utf8_line(buf, len);
     if (bad) {
         free(buf);
-        return err_set(e, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
     }
     src_text *t = &pg->texts[pg->text_count];
     memset(t, 0, sizeof *t);
     snprintf(t->lang, sizeof t->lang, "%s", lang->code);
+    snprintf(t->path, sizeof t->path, "%s", path);
+    t->translated_from_line = t->review_line = 1;
     bool is_source = !strcmp(lang->code, s->meta.source_language);
     snprintf(t->review, sizeof t->review, "%s", is_source ? "source" : "done");
     bool ok = true;
     char *cursor = buf, *raw;
     int line = 1;
-    for (; ok && (raw = next_line(&cursor)); line++) {
+    for (; (raw = next_line(&cursor)); line++) {
         char *l = trim(raw), *key, *value;
         if (!*l)
             break;
         if (!split_key(l, &key, &value)) {
-            ok = err_set(e, "%s:%d: expected 'key: value' in the header; leave an empty line before the text", path,
+            ok = problem(s, "%s:%d: expected 'key: value' in the header; leave an empty line before the text", path,
                          line);
         } else if (!strcmp(key, "title")) {
             free(t->title);
@@ -354,17 +385,19 @@ static bool read_text_file(src *s, src_page *pg, const pack_language *lang, cons
             t->summary = strdup(value);
         } else if (!strcmp(key, "version")) {
             if (!parse_int(value, &t->version))
-                ok = err_set(e, "%s:%d: version must be a whole number", path, line);
+                ok = problem(s, "%s:%d: version must be a whole number", path, line);
         } else if (!strcmp(key, "translated-from")) {
+            t->translated_from_line = line;
             if (!parse_int(value, &t->translated_from))
-                ok = err_set(e, "%s:%d: translated-from must be a whole number", path, line);
+                ok = problem(s, "%s:%d: translated-from must be a whole number", path, line);
         } else if (!strcmp(key, "review")) {
+            t->review_line = line;
             if (strcmp(value, "machine") && strcmp(value, "done"))
-                ok = err_set(e, "%s:%d: review must be machine or done", path, line);
+                ok = problem(s, "%s:%d: review must be machine or done", path, line);
             else if (!is_source)
                 snprintf(t->review, sizeof t->review, "%s", value);
         } else {
-            ok = err_set(e, "%s:%d: unknown key '%s' (known: title, summary, version, translated-from, review)",
+            ok = problem(s, "%s:%d: unknown key '%s' (known: title, summary, version, translated-from, review)",
                          path, line, key);
         }
     }
@@ -375,17 +408,17 @@ static bool read_text_file(src *s, src_page *pg, const pack_language *lang, cons
     if (!ok)
         return false;
     if (!t->title || !*t->title)
-        return err_set(e, "%s: has no 'title'", path);
+        return problem(s, "%s: has no 'title'", path);
     if (!t->summary)
         t->summary = strdup("");
     if (!t->body || !t->summary)
-        return err_set(e, "%s: out of memory", path);
+        return problem(s, "%s: out of memory", path);
     if (is_source)
         t->translated_from = t->version;
     char code[64];
     int link_line = bad_link_line(s, t->body, body_line, code, sizeof code);
     if (link_line)
-        return err_set(e, "%s:%d: links to page %s, which does not exist", path, link_line, code);
+        return problem(s, "%s:%d: links to page %s, which does not exist", path, link_line, code);
     return true;
 }
 
@@ -401,11 +434,11 @@ static int compare_pages(const void *a, const void *b)
 }
 
 /* Lists the page folders in name order, so errors and output never depend on readdir. */
-static int list_page_dirs(const char *pages_dir, char ***names_out, err *e)
+static int list_page_dirs(src *s, const char *pages_dir, char ***names_out)
 {
     DIR *d = opendir(pages_dir);
     if (!d) {
-        err_set(e, "%s: cannot open the pages folder: %s", pages_dir, strerror(errno));
+        problem(s, "%s: cannot open the pages folder: %s", pages_dir, strerror(errno));
         return -1;
     }
     char **names = NULL;
@@ -434,50 +467,101 @@ static int list_page_dirs(const char *pages_dir, char ***names_out, err *e)
     return n;
 }
 
-static bool read_pages(src *s, err *e)
+/* The translation state of every page in every language: missing, outdated against the
+ * source text, machine-drafted. Warnings, not errors: a pack may ship with gaps. */
+static void note_translations(src *s, const char *pages_dir, char **names)
+{
+    for (int l = 0; l < s->language_count; l++) {
+        pack_lang_stats *st = &s->report->langs[l];
+        snprintf(st->code, sizeof st->code, "%s", s->languages[l].code);
+    }
+    s->report->lang_count = s->language_count;
+    for (int i = 0; i < s->page_count; i++) {
+        const src_page *pg = &s->pages[i];
+        const src_text *source = NULL;
+        for (int t = 0; t < pg->text_count; t++)
+            if (!strcmp(pg->texts[t].lang, s->meta.source_language))
+                source = &pg->texts[t];
+        for (int l = 0; l < s->language_count; l++) {
+            const pack_language *lang = &s->languages[l];
+            pack_lang_stats *st = &s->report->langs[l];
+            const src_text *t = NULL;
+            for (int k = 0; k < pg->text_count; k++)
+                if (!strcmp(pg->texts[k].lang, lang->code))
+                    t = &pg->texts[k];
+            st->pages++;
+            char file[1100];
+            snprintf(file, sizeof file, "%s/%s/%s.txt", pages_dir, names[pg->dir_index], lang->code);
+            if (!t) {
+                st->missing++;
+                warning(s, "%s: missing: page %s has no %s (%s) text yet", file, pg->page.code, lang->native_name,
+                        lang->code);
+            } else if (source && t != source && t->translated_from < source->version) {
+                st->outdated++;
+                warning(s, "%s:%d: outdated: translated from version %d of the %s text, which is at version %d now",
+                        file, t->translated_from_line, t->translated_from, s->meta.source_language, source->version);
+            } else if (!strcmp(t->review, "machine")) {
+                st->machine++;
+                warning(s, "%s:%d: machine-drafted, awaiting review by a native speaker", file, t->review_line);
+            } else {
+                st->current++;
+            }
+        }
+    }
+}
+
+static bool read_pages(src *s)
 {
     char pages_dir[1024];
     snprintf(pages_dir, sizeof pages_dir, "%s/pages", s->dir);
     char **names;
-    int n = list_page_dirs(pages_dir, &names, e);
+    int n = list_page_dirs(s, pages_dir, &names);
     if (n < 0)
         return false;
-    bool ok = n <= MAX_PAGES || err_set(e, "%s: more than %d pages", pages_dir, MAX_PAGES);
+    bool ok = n <= MAX_PAGES || problem(s, "%s: more than %d pages", pages_dir, MAX_PAGES);
+    if (n > MAX_PAGES)
+        n = MAX_PAGES;
     s->pages = calloc(n ? (size_t)n : 1, sizeof *s->pages);
-    if (!s->pages)
-        ok = err_set(e, "out of memory");
-    for (int i = 0; ok && i < n; i++) {
+    if (!s->pages) {
+        ok = problem(s, "out of memory");
+        n = 0;
+    }
+    for (int i = 0; i < n; i++) {
         src_page *pg = &s->pages[s->page_count++];
+        pg->dir_index = i;
         snprintf(pg->path, sizeof pg->path, "%s/%s/page.txt", pages_dir, names[i]);
-        ok = read_page_file(pg, e);
-        for (int j = 0; ok && j < s->page_count - 1; j++)
+        if (!read_page_file(s, pg))
+            ok = false;
+        for (int j = 0; pg->page.code[0] && j < s->page_count - 1; j++)
             if (!strcmp(s->pages[j].page.code, pg->page.code))
-                ok = err_set(e, "%s: code %s is already used by %s", pg->path, pg->page.code, s->pages[j].path);
+                ok = problem(s, "%s: code %s is already used by %s", pg->path, pg->page.code, s->pages[j].path);
     }
     /* Texts after all pages, so links can be checked against the whole tree. */
-    for (int i = 0; ok && i < s->page_count; i++) {
+    for (int i = 0; i < s->page_count; i++) {
         src_page *pg = &s->pages[i];
-        for (int l = 0; ok && l < s->language_count; l++) {
+        for (int l = 0; l < s->language_count; l++) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s/%s.txt", pages_dir, names[i], s->languages[l].code);
-            if (access(path, F_OK) == 0)
-                ok = read_text_file(s, pg, &s->languages[l], path, e);
-            else if (!strcmp(s->languages[l].code, s->meta.source_language))
-                ok = err_set(e, "%s: the source language text %s.txt is missing", pg->path, s->languages[l].code);
+            if (access(path, F_OK) == 0) {
+                if (!read_text_file(s, pg, &s->languages[l], path))
+                    ok = false;
+            } else if (!strcmp(s->languages[l].code, s->meta.source_language)) {
+                ok = problem(s, "%s: the source language text %s.txt is missing", pg->path, s->languages[l].code);
+            }
         }
         bool parent_found = !pg->page.parent[0];
-        for (int j = 0; ok && !parent_found && j < s->page_count; j++)
+        for (int j = 0; !parent_found && j < s->page_count; j++)
             parent_found = !strcmp(s->pages[j].page.code, pg->page.parent);
-        if (ok && !parent_found)
-            ok = err_set(e, "%s:%d: parent %s does not exist", pg->path, pg->parent_line, pg->page.parent);
-        if (ok && !strcmp(pg->page.parent, pg->page.code))
-            ok = err_set(e, "%s:%d: a page cannot be its own parent", pg->path, pg->parent_line);
+        if (!parent_found)
+            ok = problem(s, "%s:%d: parent %s does not exist", pg->path, pg->parent_line, pg->page.parent);
+        else if (pg->page.parent[0] && !strcmp(pg->page.parent, pg->page.code))
+            ok = problem(s, "%s:%d: a page cannot be its own parent", pg->path, pg->parent_line);
     }
+    note_translations(s, pages_dir, names);
     for (int i = 0; i < n; i++)
         free(names[i]);
     free(names);
-    if (ok)
-        qsort(s->pages, (size_t)s->page_count, sizeof *s->pages, compare_pages);
+    qsort(s->pages, (size_t)s->page_count, sizeof *s->pages, compare_pages);
     return ok;
 }
 
@@ -599,11 +683,58 @@ static bool write_pack(const src *s, const char *path, err *e)
     return ok;
 }
 
+static bool read_sources(src *s)
+{
+    bool region = read_region(s);
+    /* Pages are worth reading even when region.txt has a problem: one run shows them all. */
+    return read_pages(s) && region && s->report->errors == 0;
+}
+
+bool pack_check_sources(const char *src_dir, pack_report *report)
+{
+    pack_report keep = *report;
+    memset(report, 0, sizeof *report);
+    report->each_text = keep.each_text;
+    report->each_page = keep.each_page;
+    report->user = keep.user;
+    src s = {.dir = src_dir, .report = report};
+    bool ok = read_sources(&s);
+    report->demo = s.meta.demo;
+    for (int i = 0; i < s.page_count; i++)
+        report->top_level += s.pages[i].page.code[0] && !s.pages[i].page.parent[0];
+    for (int i = 0; i < s.page_count; i++)
+        for (int t = 0; t < s.pages[i].text_count; t++) {
+            const src_text *x = &s.pages[i].texts[t];
+            const pack_language *lang = NULL;
+            for (int l = 0; l < s.language_count; l++)
+                if (!strcmp(s.languages[l].code, x->lang))
+                    lang = &s.languages[l];
+            if (lang && report->each_text && x->title)
+                report->each_text(report->user, x->path, &s.pages[i].page, lang, x->title, x->body ? x->body : "");
+        }
+    for (int i = 0; i < s.page_count; i++)
+        if (report->each_page)
+            report->each_page(report->user, s.pages[i].path, &s.pages[i].page);
+    src_free(&s);
+    return ok && report->errors == 0;
+}
+
 bool pack_build(const char *src_dir, const char *out_path, err *e)
 {
-    src s = {.dir = src_dir};
-    bool ok = read_region(&s, e) && read_pages(&s, e);
-    if (ok) {
+    pack_report report = {0};
+    src s = {.dir = src_dir, .report = &report};
+    bool ok = read_sources(&s);
+    if (!ok) {
+        const pack_problem *first = NULL;
+        for (int i = 0; i < report.count && !first; i++)
+            if (report.problems[i].error)
+                first = &report.problems[i];
+        if (report.errors > 1)
+            err_set(e, "%s (and %d more errors: 'wegweiser-pack check %s' lists them all)",
+                    first ? first->text : "the sources have errors", report.errors - 1, src_dir);
+        else
+            err_set(e, "%s", first ? first->text : "the sources have errors");
+    } else {
         char tmp[1024];
         snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
         unlink(tmp);
@@ -614,5 +745,41 @@ bool pack_build(const char *src_dir, const char *out_path, err *e)
             unlink(tmp);
     }
     src_free(&s);
+    pack_report_free(&report);
     return ok;
+}
+
+void pack_report_addv(pack_report *r, bool error, const char *fmt, va_list ap)
+{
+    /* Counted even when there is no memory to keep the text: an error must stop a build. */
+    if (error)
+        r->errors++;
+    else
+        r->warnings++;
+    if (r->count == r->capacity) {
+        int cap = r->capacity ? r->capacity * 2 : 64;
+        pack_problem *bigger = realloc(r->problems, (size_t)cap * sizeof *bigger);
+        if (!bigger)
+            return;
+        r->problems = bigger;
+        r->capacity = cap;
+    }
+    pack_problem *p = &r->problems[r->count++];
+    p->error = error;
+    vsnprintf(p->text, sizeof p->text, fmt, ap);
+}
+
+void pack_report_add(pack_report *r, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pack_report_addv(r, error, fmt, ap);
+    va_end(ap);
+}
+
+void pack_report_free(pack_report *r)
+{
+    free(r->problems);
+    r->problems = NULL;
+    r->count = r->capacity = 0;
 }

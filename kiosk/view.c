@@ -358,7 +358,8 @@ static void language_screen(ctx *c)
 }
 
 /* Tiles for pages: icon above the title, in reading order from the start edge. */
-static int tiles(ctx *c, const pack_page **pages, int n, int y)
+/* The tile grid for n tiles in the content area: columns and cell size. */
+static void tile_grid(const ctx *c, int n, int *cols_out, int *cell_w_out, int *cell_h_out)
 {
     int cols = !c->portrait ? (n <= 4 ? n : n <= 6 ? 3 : n <= 8 ? 4 : 5) : (n <= 6 ? 2 : 3);
     if (cols < 1)
@@ -370,19 +371,39 @@ static int tiles(ctx *c, const pack_page **pages, int n, int y)
         cell_h = c->base * 26 / 100;
     if (cell_h > cell_w * 5 / 4)
         cell_h = cell_w * 5 / 4;
+    *cols_out = cols;
+    *cell_w_out = cell_w;
+    *cell_h_out = cell_h;
+}
+
+static int tile_icon(int cell_h) { return cell_h * 36 / 100; }
+
+/* Where a tile's title goes, from the tile's top left. */
+static view_rect tile_title_box(const ctx *c, int cell_w, int cell_h)
+{
+    int text_y = cell_h * 10 / 100 + tile_icon(cell_h) + c->gap / 2;
+    return (view_rect){c->gap / 2, text_y, cell_w - c->gap, cell_h - text_y - c->gap / 2};
+}
+
+/* Tiles for pages: icon above the title, in reading order from the start edge. */
+static int tiles(ctx *c, const pack_page **pages, int n, int y)
+{
+    int cols, cell_w, cell_h;
+    tile_grid(c, n, &cols, &cell_w, &cell_h);
+    view_rect box = tile_title_box(c, cell_w, cell_h);
     for (int i = 0; i < n; i++) {
         int col = i % cols, row = i / cols;
         int x = c->content.x + col * (cell_w + c->gap), ty = y + row * (cell_h + c->gap);
         add_card(c, place(c, x, ty, cell_w, cell_h), APP_EV_OPEN, pages[i]->code, 0);
-        int icon = cell_h * 36 / 100;
+        int icon = tile_icon(cell_h);
         add_icon(c, x + (cell_w - icon) / 2, ty + cell_h * 10 / 100, icon, pages[i]->icon, BRAND);
         char title[256];
         pack_title_get(c->a->pack, pages[i]->code, c->a->lang, title, sizeof title);
         text_opts o = content_text(c, c->tile_px, true, INK);
         o.align = TEXT_ALIGN_CENTER;
-        int text_y = ty + cell_h * 10 / 100 + icon + c->gap / 2;
-        add_text_fit(c, x + c->gap / 2, text_y, cell_w - c->gap, cell_h - (text_y - ty) - c->gap / 2, title, o);
+        add_text_fit(c, x + box.x, ty + box.y, box.w, box.h, title, o);
     }
+    int rows = (n + cols - 1) / cols;
     return rows * cell_h + (rows - 1) * c->gap;
 }
 
@@ -830,6 +851,45 @@ static void clip_content(ctx *c, int first, view_rect area)
     c->l->count = kept;
 }
 
+/* Sizes from the screen: everything scales with its shorter side. */
+static void setup(ctx *c, int width, int height, const pack_language *lang, bool large_text, bool demo, bool typing)
+{
+    c->w = width;
+    c->h = height;
+    c->base = width < height ? width : height;
+    c->portrait = height > width;
+    c->lang = lang;
+    c->rtl = lang && lang->rtl;
+    c->margin = c->base * 4 / 100;
+    c->gap = c->base * 25 / 1000;
+    c->radius = c->base * 25 / 1000;
+    c->header_h = c->base * 15 / 100;
+    c->typing = typing;
+    c->footer_h = typing ? 0 : c->base * (c->portrait ? 24 : 13) / 100;
+    int scale = large_text ? 130 : 100;
+    c->title_px = c->base * 55 / 1000 * scale / 100;
+    c->body_px = c->base * 42 / 1000 * scale / 100;
+    c->small_px = c->base * 32 / 1000;
+    c->tile_px = c->base * 42 / 1000 * scale / 100;
+    c->band_h = demo ? c->small_px * 17 / 10 : 0;
+    c->content = (view_rect){c->margin, c->header_h + c->band_h, width - 2 * c->margin,
+                             height - c->header_h - c->band_h - c->footer_h};
+}
+
+bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_language *lang, int tile_count, int width,
+                          int height, bool demo)
+{
+    ctx c = {.f = fonts};
+    setup(&c, width, height, lang, false, demo, false);
+    int cols, cell_w, cell_h;
+    tile_grid(&c, tile_count, &cols, &cell_w, &cell_h);
+    view_rect box = tile_title_box(&c, cell_w, cell_h);
+    /* The kiosk shrinks a long title to fit; past a fifth smaller it reads badly. */
+    text_style style = {c.tile_px * 80 / 100, true, dir_of(lang), TEXT_ALIGN_CENTER};
+    const text_layout *l = text_layout_cached(fonts, title, NULL, 0, &style, box.w);
+    return l && l->height <= box.h && !l->cut_word;
+}
+
 void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height)
 {
     out->count = 0;
@@ -838,27 +898,9 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     out->height = height;
     out->background = BACKGROUND;
     out->scroll_max = 0;
-    ctx c = {.l = out, .a = a, .f = fonts, .w = width, .h = height};
-    c.base = width < height ? width : height;
-    c.portrait = height > width;
-    c.lang = app_language(a);
-    c.rtl = c.lang && c.lang->rtl;
-    c.margin = c.base * 4 / 100;
-    c.gap = c.base * 25 / 1000;
-    c.radius = c.base * 25 / 1000;
-    c.header_h = c.base * 15 / 100;
-    c.footer_h = c.base * (c.portrait ? 24 : 13) / 100;
-    int scale = a->large_text ? 130 : 100;
-    c.title_px = c.base * 55 / 1000 * scale / 100;
-    c.body_px = c.base * 42 / 1000 * scale / 100;
-    c.small_px = c.base * 32 / 1000;
-    c.tile_px = c.base * 42 / 1000 * scale / 100;
-    c.band_h = a->pack && pack_get_meta(a->pack)->demo ? c.small_px * 17 / 10 : 0;
-    c.typing = app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH;
-    if (c.typing)
-        c.footer_h = 0;
-    c.content = (view_rect){c.margin, c.header_h + c.band_h, width - 2 * c.margin,
-                            height - c.header_h - c.band_h - c.footer_h};
+    ctx c = {.l = out, .a = a, .f = fonts};
+    setup(&c, width, height, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,
+          app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH);
     c.scroll = app_current(a)->scroll;
     if (!a->pack) {
         i18n_set_language("en");

@@ -44,6 +44,11 @@ typedef struct view_list {
 /* Builds the display list for the app's current screen at width × height pixels. */
 void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height);
 
+/* Whether a title fits a home-screen tile (of tile_count tiles) on a width × height screen
+ * without shrinking past what reads well: the staff tool warns before a pack ships. */
+bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_language *lang, int tile_count, int width,
+                          int height, bool demo);
+
 /* The topmost button at (x, y), or NULL. */
 const view_cmd *view_hit(const view_list *l, int x, int y);
 
