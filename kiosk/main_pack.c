@@ -259,21 +259,70 @@ static int cmd_verify(int argc, char **argv)
     return 0;
 }
 
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+/* A run's range in the input's code points: the isolates the engine added do not count. */
+static void run_source(const text_layout *l, const text_run *r, int *start, int *end)
+{
+    *start = *end = -1;
+    for (int i = r->start; i < r->end; i++)
+        if (l->source[i] >= 0) {
+            if (*start < 0)
+                *start = l->source[i];
+            *end = l->source[i] + 1;
+        }
+}
+
+static int paragraph_number;
+
+static void print_json_line(const text_layout *l, int line, const char *visual)
+{
+    const text_line *ln = &l->lines[line];
+    printf("{\"paragraph\":%d,\"line\":%d,\"text\":", paragraph_number, line);
+    print_json_string(visual);
+    printf(",\"x\":%d,\"width\":%d,\"runs\":[", ln->x, ln->width);
+    for (int r = ln->first_run; r < ln->first_run + ln->run_count; r++) {
+        const text_run *run = &l->runs[r];
+        int start, end;
+        run_source(l, run, &start, &end);
+        printf("%s{\"start\":%d,\"end\":%d,\"level\":%d,\"script\":\"%s\",\"font\":\"%s\",\"x\":%d,\"width\":%d}",
+               r > ln->first_run ? "," : "", start, end, run->level, run->script, text_face_file(run->face, run->bold),
+               run->x, run->width);
+    }
+    printf("]}\n");
+}
+
 static int cmd_layout(int argc, char **argv)
 {
     static const char help[] =
-        "usage: wegweiser-pack layout --lang CODE [--width PX] [--size PX] [--pack PACK]\n"
+        "usage: wegweiser-pack layout --lang CODE [--width PX] [--size PX] [--pack PACK] [--json]\n"
         "Reads paragraphs from standard input, one per line. For each it prints its visual lines,\n"
         "one output line each: the characters in visual order, left to right, as they stand in the\n"
         "input (no mirrored brackets, no presentation forms, no bidi controls), then an empty line.\n"
         "The paragraph direction comes from the language in the pack (default: the demo pack).\n"
-        "With no --width a paragraph is one line.\n";
+        "With no --width a paragraph is one line. --json prints one object per visual line instead:\n"
+        "{\"paragraph\", \"line\", \"text\" (visual order), \"x\", \"width\", \"runs\": [{\"start\", \"end\"\n"
+        "(code points of the input paragraph), \"level\", \"script\", \"font\", \"x\", \"width\"}]}.\n";
     if (wants_help(argc, argv)) {
         fputs(help, stdout);
         return 0;
     }
     const char *lang = NULL, *pack_path = NULL;
     int width = 0, size = 32;
+    bool json = false;
     for (int i = 2; i < argc; i++) {
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (next && !strcmp(argv[i], "--lang"))
@@ -284,6 +333,8 @@ static int cmd_layout(int argc, char **argv)
             size = atoi(argv[++i]);
         else if (next && !strcmp(argv[i], "--pack"))
             pack_path = argv[++i];
+        else if (!strcmp(argv[i], "--json"))
+            json = true;
         else {
             fprintf(stderr, "wegweiser-pack layout: unexpected '%s'\n%s", argv[i], help);
             return 2;
@@ -329,10 +380,15 @@ static int cmd_layout(int argc, char **argv)
         }
         for (int i = 0; i < l->line_count; i++) {
             text_line_visual(l, i, out, cap * 2);
-            printf("%s\n", out);
+            if (json)
+                print_json_line(l, i, out);
+            else
+                printf("%s\n", out);
         }
-        printf("\n");
+        if (!json)
+            printf("\n");
         text_layout_free(l);
+        paragraph_number++;
     }
     free(line);
     free(out);

@@ -200,6 +200,11 @@ static bool face_has(text_fonts *f, int face, uint32_t c)
     return font && TTF_GlyphIsProvided32(font, c);
 }
 
+const char *text_face_file(int face, bool bold)
+{
+    return face >= 0 && face < TEXT_FACE_COUNT ? FACE_FILES[face * 2 + (bold ? 1 : 0)] : "";
+}
+
 bool text_covered(text_fonts *f, uint32_t c)
 {
     for (int face = 0; face < TEXT_FACE_COUNT; face++)

@@ -120,6 +120,9 @@ bool text_bidi(const uint32_t *chars, int n, text_dir dir, int *paragraph_level,
  * numbers whole: brk[i] is 1 where a line may break after chars[i], 2 where it must. */
 bool text_breaks(text_fonts *f, const uint32_t *chars, int n, unsigned char *brk);
 
+/* The font file a run is drawn with (for dumps and people reading them). */
+const char *text_face_file(int face, bool bold);
+
 /* True when some bundled font has a glyph for `c`. */
 bool text_covered(text_fonts *f, uint32_t c);
 

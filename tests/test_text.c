@@ -263,3 +263,22 @@ TEST(text_marks_make_bold_runs_and_findable_links)
     CHECK(box[0].x > 0 && box[0].x + box[0].w < l->width);
     text_layout_free(l);
 }
+
+TEST(text_layout_json_dump)
+{
+    char cmd[1024], out[8192];
+    snprintf(cmd, sizeof cmd,
+             "printf 'Tel. 0631 7105-0 ትግርኛ\\n' | %s layout --lang ti --json --width 2000 --pack %s",
+             test_bin("wegweiser-pack"), test_demo_pack());
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "{\"paragraph\":0,\"line\":0,\"text\":\"Tel. 0631 7105-0 ትግርኛ\"") != NULL);
+    /* The Tigrinya word is drawn with the Ethiopic font, and its range counts input code points. */
+    CHECK(strstr(out, "\"start\":17,\"end\":21,\"level\":0,\"script\":\"Ethi\",\"font\":\"NotoSansEthiopic-Regular.ttf\"") !=
+          NULL);
+    /* The isolates the engine put around the number are not counted. */
+    CHECK(strstr(out, "\"start\":0,") != NULL);
+    int lines = 0;
+    for (const char *p = out; (p = strstr(p, "\"paragraph\":")); p++)
+        lines++;
+    CHECK_INT(lines, 1);
+}
