@@ -4,11 +4,11 @@
 # Every Debian package the project needs to build, run and test: the one list.
 DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsqlite3-dev \
-	libfribidi-dev libicu-dev unicode-data libsodium-dev minisign \
+	libfribidi-dev libicu-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
-	pango1.0-tools libharfbuzz-bin
+	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev
 
-PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 fribidi icu-uc libsodium
+PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 fribidi icu-uc libsodium libsystemd libqrencode libxml-2.0 json-c
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -50,7 +50,7 @@ CONTENT := $(shell find content/$(REGION) -type f 2>/dev/null)
 
 ARGS ?=
 
-.PHONY: all deps run check bench install clean FORCE
+.PHONY: all deps run check bench screenshots install clean FORCE
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
@@ -80,6 +80,14 @@ $(BUILD)/prefix.stamp: FORCE | $(BUILD)/obj
 	@echo '$(DATADIR) $(LOCALEDIR)' | cmp -s - $@ || echo '$(DATADIR) $(LOCALEDIR)' > $@
 $(BUILD)/obj/paths.o $(ASAN)/obj/paths.o: $(BUILD)/prefix.stamp
 FORCE:
+
+# Every screen in every language and size, and contact sheets to look at them together.
+screenshots: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/contact-sheet
+	tests/screenshots.sh $(BUILD)
+
+$(BUILD)/contact-sheet: tests/tools/contact_sheet.c
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $< $(PKG_LIBS) -o $@
 
 # Speed is measured here, never by a timed test.
 bench: deps
@@ -152,3 +160,92 @@ install: all
 
 clean:
 	rm -rf $(BUILD) assets/fonts/*.ttf assets/icons/codepoints
+
+# ---- The board (board/rpi/README.md) ---------------------------------------------------------
+# `make CROSS=aarch64-linux-gnu` builds the kiosk for 64-bit Raspberry Pi OS (Debian 12 arm64)
+# with Debian's cross compiler and multiarch -dev packages (`make deps-arm64` installs them),
+# into build/aarch64-linux-gnu/. `make install-arm64 PREFIX=/usr DESTDIR=/mnt/sd-root` installs
+# that build into a mounted SD card; `make check-arm64` runs the unit tests under qemu-aarch64.
+# Host and board objects never mix: a cross build runs make again with BUILD=build/$(CROSS).
+# `make check-board` tests board/rpi/ (install script, units, udev rule) on a Debian 12 root
+# made with debootstrap: minutes, so not part of `make check`.
+ARM64 := aarch64-linux-gnu
+ARM64_DEV_PACKAGES = $(patsubst %,%:arm64,$(filter lib%-dev,$(DEB_PACKAGES)))
+QEMU_ARM64 := qemu-aarch64-static
+
+.PHONY: cross deps-arm64 install-arm64 check-arm64 check-board
+
+ifneq ($(CROSS),)
+ifeq ($(origin BUILD),command line)
+# The inner make: the board's compiler and the board's libraries.
+CC := $(CROSS)-gcc
+PKG_CFLAGS = $(shell $(CROSS)-pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(CROSS)-pkg-config --libs $(PKGS) 2>/dev/null) -lm
+else
+.DEFAULT_GOAL := cross
+ifneq ($(filter-out cross deps-arm64 install-arm64 check-arm64,$(MAKECMDGOALS)),)
+$(error with CROSS= use `make CROSS=$(CROSS)`, `make install-arm64` or `make check-arm64` (board/rpi/README.md))
+endif
+endif
+endif
+
+deps-arm64:
+	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then $$sudo dpkg --add-architecture arm64; fi; \
+	missing=$$(for p in gcc-$(ARM64) qemu-user-static $(ARM64_DEV_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# The pack is the same file on every machine: the host's tool builds it, since the board's
+# wegweiser-pack cannot run here without an emulator.
+cross:
+	@test -n "$(CROSS)" || { echo "make cross wants CROSS=, e.g. make CROSS=$(ARM64)"; exit 2; }
+	@command -v $(CROSS)-gcc >/dev/null || { echo "no $(CROSS)-gcc: run make deps-arm64"; exit 2; }
+	@$(MAKE) --no-print-directory CROSS= $(BUILD)/demo.pack
+	@$(MAKE) --no-print-directory CROSS=$(CROSS) BUILD=build/$(CROSS) build/$(CROSS)/wegweiser build/$(CROSS)/wegweiser-pack
+	@mkdir -p build/$(CROSS) && cp $(BUILD)/demo.pack build/$(CROSS)/demo.pack
+	@$(MAKE) --no-print-directory CROSS=$(CROSS) BUILD=build/$(CROSS) all
+	@file build/$(CROSS)/wegweiser | sed 's/, BuildID[^,]*//'
+
+install-arm64: deps-arm64
+	@$(MAKE) --no-print-directory CROSS=$(ARM64) cross
+	@$(MAKE) --no-print-directory CROSS=$(ARM64) BUILD=build/$(ARM64) install
+
+# Unit tests without sanitizers (their shadow memory does not work under qemu-user), the
+# kiosk programs they start wrapped in qemu, since binfmt_misc may not be there to do it.
+check-arm64: deps-arm64
+	@$(MAKE) --no-print-directory CROSS=$(ARM64) cross
+	@$(MAKE) --no-print-directory CROSS=$(ARM64) BUILD=build/$(ARM64) build/$(ARM64)/tests
+	@mkdir -p build/$(ARM64)/qemu && for p in wegweiser wegweiser-pack; do \
+		printf '#!/bin/sh\nexec $(QEMU_ARM64) %s "$$@"\n' "$(CURDIR)/build/$(ARM64)/$$p" > build/$(ARM64)/qemu/$$p; \
+		chmod +x build/$(ARM64)/qemu/$$p; done
+	WW_BIN=build/$(ARM64)/qemu SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy \
+	$(QEMU_ARM64) build/$(ARM64)/tests
+
+# -O1 as in the sanitizer build, so the tests meet the same warnings here as under make check.
+$(BUILD)/tests: $(TEST_SRC) tests/test.h $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) -O1 -g $(PKG_CFLAGS) -Ikiosk $(TEST_SRC) $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+
+# What the board test needs besides the build: a Debian root, a container to boot it in.
+BOARD_TEST_PACKAGES := debootstrap systemd-container
+
+check-board: deps
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make check-board uses chroot, mount and systemd-nspawn: run it as root"; exit 1; fi
+	@missing=$$(for p in $(BOARD_TEST_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing:" $$missing; apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
+	@$(MAKE) --no-print-directory all
+	board/rpi/test/check-board.sh
+
+# Integreat import: import, build and first-frame times on the Landkreis Augsburg export.
+bench: bench-import
+.PHONY: bench-import
+bench-import: $(BUILD)/bench-import $(ASSETS)
+	$(BUILD)/bench-import
+$(BUILD)/bench-import: tests/bench/import.c $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Ikiosk $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@

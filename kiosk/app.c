@@ -6,9 +6,15 @@
 static void reset_visit(app *a)
 {
     unsigned long now = a->now_ms, idle = a->idle_ms, generation = a->generation;
+    int weekday = a->weekday, minute = a->minute;
+    char date[sizeof a->date];
+    memcpy(date, a->date, sizeof date);
     pack *p = a->pack;
     memset(a, 0, sizeof *a);
     a->pack = p;
+    a->weekday = weekday;
+    a->minute = minute;
+    memcpy(a->date, date, sizeof date);
     a->now_ms = a->last_input_ms = now;
     a->idle_ms = idle;
     a->stack[0].screen = APP_SCREEN_LANGUAGE;
@@ -20,8 +26,16 @@ void app_init(app *a, pack *p, unsigned long idle_ms)
 {
     memset(a, 0, sizeof *a);
     a->pack = p;
+    a->weekday = -1;
     a->idle_ms = idle_ms;
     reset_visit(a);
+}
+
+app_event app_clock(int year, int month, int day, int weekday, int minute)
+{
+    app_event ev = {.type = APP_EV_CLOCK, .value = weekday * 1440 + minute};
+    snprintf(ev.arg, sizeof ev.arg, "%04d-%02d-%02d", year, month, day);
+    return ev;
 }
 
 const app_place *app_current(const app *a) { return &a->stack[a->depth - 1]; }
@@ -153,6 +167,19 @@ void app_handle(app *a, const app_event *ev)
             a->generation++;
         }
         return;
+    case APP_EV_CLOCK: {
+        /* The clock is not the visitor: it never keeps a visit alive. */
+        int weekday = ev->value / 1440, minute = ev->value % 1440;
+        if (ev->value < 0 || weekday > 6)
+            return;
+        if (weekday != a->weekday || minute != a->minute || strncmp(a->date, ev->arg, sizeof a->date - 1)) {
+            a->weekday = weekday;
+            a->minute = minute;
+            snprintf(a->date, sizeof a->date, "%s", ev->arg);
+            a->generation++;
+        }
+        return;
+    }
     case APP_EV_RELEASE:
         if (a->pressed) {
             a->pressed = false;

@@ -40,6 +40,10 @@ typedef struct app {
     uint32_t fidel_base;       /* Ethiopic keyboard: the consonant whose vowel forms are shown */
     bool pressed;              /* a finger is down at press_x, press_y: buttons there look pressed */
     int press_x, press_y;
+    /* The wall clock, for "open now": weekday 0 Monday … 6 Sunday, minutes after midnight,
+     * and the date (for holidays). Set by APP_EV_CLOCK; weekday -1 until then. */
+    int weekday, minute;
+    char date[11];
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
 } app;
@@ -64,6 +68,7 @@ typedef enum app_event_type {
     APP_EV_TOGGLE_LARGE,
     APP_EV_SCROLL,       /* value: pixels, positive moves the content up */
     APP_EV_SCROLL_LIMIT, /* value: the largest scroll the current screen allows */
+    APP_EV_CLOCK,        /* arg: YYYY-MM-DD, value: weekday * 1440 + minutes after midnight */
 } app_event_type;
 
 typedef struct app_event {
@@ -74,6 +79,8 @@ typedef struct app_event {
 } app_event;
 
 void app_init(app *a, pack *p, unsigned long idle_ms);
+/* The clock event for a local date and time (weekday 0 Monday). */
+app_event app_clock(int year, int month, int day, int weekday, int minute);
 void app_handle(app *a, const app_event *ev);
 const app_place *app_current(const app *a);
 /* The language the visitor chose, or NULL before they chose one. */

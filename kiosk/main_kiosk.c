@@ -5,30 +5,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "i18n.h"
+#include "notify.h"
 #include "paths.h"
 #include "platform.h"
+#include "update.h"
 
 static const char USAGE[] =
     "usage: wegweiser [options]\n"
+    "       wegweiser update ...   install a content pack from a USB stick (update --help)\n"
     "  --pack FILE         content pack (default: the bundled demo pack)\n"
+    "  --data-dir DIR      show the pack installed there by 'wegweiser update'; falls back to\n"
+    "                      the previous one, then to --pack or the demo pack\n"
     "  --window            run in a window instead of full screen\n"
     "  --size WxH          window or screenshot size (default 1280x800)\n"
     "  --lang CODE         start in this language instead of the language screen\n"
     "  --page CODE         start on this page (needs --lang)\n"
     "  --idle SECONDS      go back to the language screen after this long untouched (default 90)\n"
+    "  --clock 'YYYY-MM-DD HH:MM'  pretend it is this local time (screenshots, tests)\n"
     "  --screenshot FILE   draw one screen into a PNG file and exit (no display needed)\n"
     "  --events FILE       replay an event script (docs/events.md) headless, print the state\n"
     "                      after every line, and exit\n"
     "  --assets DIR        fonts and icons (default: found beside the program)\n"
-    "  --locale-dir DIR    translations (default: found beside the program)\n";
+    "  --locale-dir DIR    translations (default: found beside the program)\n"
+    "  --exit-after MS     quit the window loop by itself after MS milliseconds (tests)\n";
 
 typedef struct options {
-    const char *pack, *lang, *page, *screenshot, *events, *assets, *locale;
+    const char *data_dir;
+    const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
     bool window;
     int width, height;
     unsigned long idle_ms;
+    long exit_after_ms;
 } options;
 
 static bool parse(int argc, char **argv, options *o)
@@ -56,6 +66,18 @@ static bool parse(int argc, char **argv, options *o)
             }
             o->idle_ms = (unsigned long)s * 1000;
             i++;
+        } else if (next && !strcmp(a, "--exit-after")) {
+            char *end;
+            o->exit_after_ms = strtol(next, &end, 10);
+            if (*end || o->exit_after_ms < 1) {
+                fprintf(stderr, "wegweiser: --exit-after wants milliseconds, at least 1\n");
+                return false;
+            }
+            i++;
+        } else if (next && !strcmp(a, "--clock")) {
+            o->clock = argv[++i];
+        } else if (next && !strcmp(a, "--data-dir")) {
+            o->data_dir = argv[++i];
         } else if (next && !strcmp(a, "--pack")) {
             o->pack = argv[++i];
         } else if (next && !strcmp(a, "--lang")) {
@@ -76,6 +98,15 @@ static bool parse(int argc, char **argv, options *o)
         }
     }
     return true;
+}
+
+/* --exit-after: an SDL timer posts the same quit a closed window would. */
+static Uint32 exit_timer(Uint32 interval, void *user)
+{
+    (void)interval;
+    (void)user;
+    SDL_PushEvent(&(SDL_Event){.type = SDL_QUIT});
+    return 0;
 }
 
 static bool screenshot_hook(session *s, const char *path, void *user, err *e)
@@ -107,6 +138,8 @@ static bool replay(session *s, const char *path, err *e)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "update"))
+        return update_main(argc, argv);
     options o = {.width = 1280, .height = 800, .idle_ms = 90000};
     if (!parse(argc, argv, &o))
         return 2;
@@ -123,14 +156,36 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Without a pack the kiosk still starts and says so on screen, never a blank one. */
-    pack *p = pack_open(o.pack ? o.pack : demo, &e);
-    if (!p)
+    pack *p = NULL;
+    if (o.data_dir) {
+        /* The installed pack, else its predecessor, else the demo: say which, for the logs. */
+        char what[1200];
+        update_open_installed(o.data_dir, o.pack ? o.pack : demo, &p, what, sizeof what, &e);
+        fprintf(stderr, "wegweiser: %s\n", what);
+    } else if (!(p = pack_open(o.pack ? o.pack : demo, &e))) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
+    }
     session s;
     int status = 0;
     if (!session_init(&s, p, fonts, o.width, o.height, o.idle_ms, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
         return 1;
+    }
+    if (o.clock) {
+        struct tm tm = {0};
+        if (sscanf(o.clock, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5) {
+            fprintf(stderr, "wegweiser: --clock wants 'YYYY-MM-DD HH:MM', not '%s'\n", o.clock);
+            return 2;
+        }
+        int year = tm.tm_year, month = tm.tm_mon;
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        tm.tm_isdst = -1;
+        mktime(&tm); /* fills in the weekday */
+        app_event ev = app_clock(year, month, tm.tm_mday, (tm.tm_wday + 6) % 7, tm.tm_hour * 60 + tm.tm_min);
+        app_handle(&s.app, &ev);
+    } else {
+        platform_clock(&s);
     }
     if (o.lang) {
         if (p && !pack_language_find(p, o.lang)) {
@@ -157,6 +212,20 @@ int main(int argc, char **argv)
     if (status == 0 && o.screenshot && !platform_screenshot(&s, o.screenshot, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
         status = 1;
+    }
+    if (status == 0 && !o.screenshot && !o.events) {
+        char line[256];
+        const pack_meta *m = p ? pack_get_meta(p) : NULL;
+        if (m)
+            snprintf(line, sizeof line, "showing %s %s", m->region, m->version);
+        else
+            snprintf(line, sizeof line, "showing no content: %s", e.msg);
+        notify_status(line);
+        if (o.exit_after_ms && (SDL_InitSubSystem(SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0 ||
+                                !SDL_AddTimer((Uint32)o.exit_after_ms, exit_timer, NULL))) {
+            fprintf(stderr, "wegweiser: cannot set the --exit-after timer: %s\n", SDL_GetError());
+            status = 1;
+        }
     }
     if (status == 0 && !o.screenshot && !o.events && !platform_run(&s, !o.window, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);

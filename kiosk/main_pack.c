@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "import.h"
 #include "pack.h"
 #include "paths.h"
 #include "sign.h"
@@ -25,6 +26,7 @@ static const char USAGE[] =
     "                        write PACK.minisig, a signature kiosks check before using the pack\n"
     "  verify PACK --pubkey PUBKEY\n"
     "                        check PACK.minisig and print its trusted comment\n"
+    "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
     "Each verb explains itself with --help.\n";
@@ -466,6 +468,8 @@ int main(int argc, char **argv)
         return cmd_sign(argc, argv);
     if (!strcmp(argv[1], "verify"))
         return cmd_verify(argc, argv);
+    if (!strcmp(argv[1], "import-integreat"))
+        return import_main(argc, argv);
     if (!strcmp(argv[1], "layout"))
         return cmd_layout(argc, argv);
     fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);

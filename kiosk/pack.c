@@ -122,7 +122,7 @@ static bool load_pages(pack *p, err *e)
     if (!p->pages)
         return err_set(e, "out of memory reading %d pages", count);
     sqlite3_stmt *st;
-    const char *sql = "SELECT code, coalesce(parent, ''), position, icon, kind FROM pages "
+    const char *sql = "SELECT code, coalesce(parent, ''), position, icon, kind, coalesce(office, '') FROM pages "
                       "ORDER BY coalesce(parent, ''), position, code";
     if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
         return err_set(e, "the pack's page table is unreadable: %s", sqlite3_errmsg(p->db));
@@ -133,6 +133,7 @@ static bool load_pages(pack *p, err *e)
         pg->order = sqlite3_column_int(st, 2);
         copy_text(pg->icon, sizeof pg->icon, sqlite3_column_text(st, 3));
         copy_text(pg->kind, sizeof pg->kind, sqlite3_column_text(st, 4));
+        copy_text(pg->office, sizeof pg->office, sqlite3_column_text(st, 5));
     }
     sqlite3_finalize(st);
     return true;

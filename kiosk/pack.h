@@ -46,7 +46,49 @@ typedef struct pack_page {
     int order;
     char icon[48];
     char kind[16]; /* topic, article, office, emergency */
+    char office[32]; /* kind office: the office shown on it */
 } pack_page;
+
+#define PACK_SLOTS_MAX 4
+#define PACK_PHONES_MAX 4
+
+/* An office or partner: where it is, how to reach it, when it is open. Opening hours are
+ * per weekday (0 Monday … 6 Sunday) as minute ranges. */
+typedef struct pack_office {
+    char id[32];
+    char name[160];
+    char address[200];
+    char phones[PACK_PHONES_MAX][40];
+    int phone_count;
+    char email[120];
+    char web[200];
+    char step_free[8];    /* yes, no or "" when unknown */
+    char appointment[8];  /* only, also, or "" */
+    char closed_until[11]; /* YYYY-MM-DD: temporarily closed until this day (inclusive), or "" */
+    bool example;          /* contact details are example data, not a real office's */
+    struct {
+        int open, close; /* minutes after midnight */
+    } slots[7][PACK_SLOTS_MAX];
+    int slot_count[7];
+    char holidays[16][11];
+    int holiday_count;
+} pack_office;
+
+/* What a visitor needs to know at a given moment. */
+typedef enum pack_open_state {
+    PACK_OPEN_NOW,        /* until `minute` */
+    PACK_OPENS_LATER,     /* today at `minute` */
+    PACK_CLOSED_TODAY,
+    PACK_BY_APPOINTMENT,  /* no open hours, appointments only */
+    PACK_TEMPORARILY_CLOSED,
+} pack_open_state;
+
+/* The state at weekday (0 Monday) and minute after midnight on `date` (YYYY-MM-DD, for
+ * holidays and temporary closures); *minute gets the time that goes with it. */
+pack_open_state pack_office_state(const pack_office *o, int weekday, int now_minute, const char *date, int *minute);
+
+/* Reads an office by id; false when there is none. */
+bool pack_office_get(pack *p, const char *id, pack_office *out);
 
 /* One page's text in one language; strings are owned and freed by pack_text_free. */
 typedef struct pack_text {

@@ -28,6 +28,7 @@ typedef struct src_text {
 typedef struct src_page {
     pack_page page;
     int dir_index; /* its folder among the sorted page folders */
+    int office_line;
     char path[512]; /* page.txt, for messages */
     int parent_line;
     src_text texts[PACK_LANGUAGES_MAX];
@@ -42,6 +43,9 @@ typedef struct src {
     int language_count;
     src_page *pages;
     int page_count;
+    char source[512]; /* region.txt `source`: where the content comes from and its licence */
+    pack_office *offices;
+    int office_count;
 } src;
 
 static bool problem(src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -245,6 +249,8 @@ static bool read_region(src *s)
             snprintf(s->meta.version, sizeof s->meta.version, "%s", value);
         } else if (!strcmp(key, "publisher")) {
             snprintf(s->meta.publisher, sizeof s->meta.publisher, "%s", value);
+        } else if (!strcmp(key, "source")) {
+            snprintf(s->source, sizeof s->source, "%s", value);
         } else if (!strcmp(key, "source-language")) {
             snprintf(s->meta.source_language, sizeof s->meta.source_language, "%s", value);
         } else if (!strcmp(key, "demo")) {
@@ -255,8 +261,8 @@ static bool read_region(src *s)
             if (!parse_language(s, value, path, line))
                 ok = false;
         } else if (strcmp(key, "contact")) {
-            ok = problem(s, "%s:%d: unknown key '%s' (known: name, region, version, publisher, contact, demo, "
-                            "source-language, language)", path, line, key);
+            ok = problem(s, "%s:%d: unknown key '%s' (known: name, region, version, publisher, contact, source, "
+                            "demo, source-language, language)", path, line, key);
         }
     }
     free(buf);
@@ -309,6 +315,9 @@ static bool read_page_file(src *s, src_page *pg)
         } else if (!strcmp(key, "order")) {
             if (!parse_int(value, &pg->page.order))
                 ok = problem(s, "%s:%d: order must be a whole number, not '%s'", pg->path, line, value);
+        } else if (!strcmp(key, "office")) {
+            snprintf(pg->page.office, sizeof pg->page.office, "%s", value);
+            pg->office_line = line;
         } else if (!strcmp(key, "icon")) {
             snprintf(pg->page.icon, sizeof pg->page.icon, "%s", value);
         } else if (!strcmp(key, "kind")) {
@@ -318,7 +327,8 @@ static bool read_page_file(src *s, src_page *pg)
                              value);
             snprintf(pg->page.kind, sizeof pg->page.kind, "%s", value);
         } else {
-            ok = problem(s, "%s:%d: unknown key '%s' (known: code, parent, order, icon, kind)", pg->path, line, key);
+            ok = problem(s, "%s:%d: unknown key '%s' (known: code, parent, order, icon, kind, office)", pg->path, line,
+                         key);
         }
     }
     free(buf);
@@ -467,6 +477,174 @@ static int list_page_dirs(src *s, const char *pages_dir, char ***names_out)
     return n;
 }
 
+/* "08:00" → 480; false unless HH:MM with a real time of day (24:00 ends a day). */
+static bool parse_minutes(const char *t, int *out)
+{
+    int h, m;
+    char extra;
+    if (sscanf(t, "%d:%d%c", &h, &m, &extra) != 2 || strlen(t) != 5 || h < 0 || m < 0 || m > 59 || h > 24 ||
+        (h == 24 && m))
+        return false;
+    *out = h * 60 + m;
+    return true;
+}
+
+static bool valid_date(const char *d)
+{
+    int y, mo, da;
+    char extra;
+    return strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &mo, &da, &extra) == 3 && mo >= 1 && mo <= 12 &&
+           da >= 1 && da <= 31;
+}
+
+static const char *const WEEKDAYS[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* "08:00-12:00, 14:00-16:00" or "closed". */
+static bool parse_day(src *s, pack_office *o, int day, char *value, const char *path, int line)
+{
+    o->slot_count[day] = 0;
+    if (!strcmp(value, "closed"))
+        return true;
+    for (char *slot = strtok(value, ","); slot; slot = strtok(NULL, ",")) {
+        char from[8], to[8];
+        slot = trim(slot);
+        int open, close;
+        if (sscanf(slot, "%7[0-9:]-%7[0-9:]", from, to) != 2 || !parse_minutes(from, &open) ||
+            !parse_minutes(to, &close) || open >= close)
+            return problem(s, "%s:%d: opening hours must look like 08:00-12:00, 14:00-16:00 or closed, not '%s'",
+                           path, line, slot);
+        if (o->slot_count[day] == PACK_SLOTS_MAX)
+            return problem(s, "%s:%d: at most %d time slots a day", path, line, PACK_SLOTS_MAX);
+        int n = o->slot_count[day]++;
+        o->slots[day][n].open = open;
+        o->slots[day][n].close = close;
+        if (n > 0 && open < o->slots[day][n - 1].close)
+            return problem(s, "%s:%d: time slots must be in order and must not overlap", path, line);
+    }
+    return true;
+}
+
+static bool yes_no(src *s, const char *value, bool *out, const char *path, int line, const char *key)
+{
+    if (strcmp(value, "yes") && strcmp(value, "no"))
+        return problem(s, "%s:%d: %s must be yes or no", path, line, key);
+    *out = !strcmp(value, "yes");
+    return true;
+}
+
+static bool read_office_file(src *s, pack_office *o, const char *path)
+{
+    size_t len;
+    char *buf = read_file(s, path, &len);
+    if (!buf)
+        return false;
+    int bad = invalid_utf8_line(buf, len);
+    if (bad) {
+        free(buf);
+        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+    }
+    bool ok = true;
+    char *cursor = buf, *raw;
+    for (int line = 1; (raw = next_line(&cursor)); line++) {
+        char *l = trim(raw), *key, *value;
+        int day = -1;
+        if (!*l || *l == '#')
+            continue;
+        if (!split_key(l, &key, &value)) {
+            ok = problem(s, "%s:%d: expected 'key: value'", path, line);
+            continue;
+        }
+        for (int d = 0; d < 7; d++)
+            if (!strcmp(key, WEEKDAYS[d]))
+                day = d;
+        if (day >= 0) {
+            if (!parse_day(s, o, day, value, path, line))
+                ok = false;
+        } else if (!strcmp(key, "name")) {
+            snprintf(o->name, sizeof o->name, "%s", value);
+        } else if (!strcmp(key, "address")) {
+            snprintf(o->address, sizeof o->address, "%s", value);
+        } else if (!strcmp(key, "phone")) {
+            if (o->phone_count == PACK_PHONES_MAX)
+                ok = problem(s, "%s:%d: at most %d phone numbers", path, line, PACK_PHONES_MAX);
+            else
+                snprintf(o->phones[o->phone_count++], sizeof o->phones[0], "%s", value);
+        } else if (!strcmp(key, "email")) {
+            snprintf(o->email, sizeof o->email, "%s", value);
+        } else if (!strcmp(key, "web")) {
+            snprintf(o->web, sizeof o->web, "%s", value);
+        } else if (!strcmp(key, "step-free")) {
+            if (strcmp(value, "yes") && strcmp(value, "no") && strcmp(value, "unknown"))
+                ok = problem(s, "%s:%d: step-free must be yes, no or unknown", path, line);
+            snprintf(o->step_free, sizeof o->step_free, "%s", strcmp(value, "unknown") ? value : "");
+        } else if (!strcmp(key, "appointment")) {
+            if (strcmp(value, "only") && strcmp(value, "also") && strcmp(value, "no"))
+                ok = problem(s, "%s:%d: appointment must be only, also or no", path, line);
+            snprintf(o->appointment, sizeof o->appointment, "%s", strcmp(value, "no") ? value : "");
+        } else if (!strcmp(key, "closed-until")) {
+            if (*value && !valid_date(value))
+                ok = problem(s, "%s:%d: closed-until must be a date like 2026-12-01", path, line);
+            snprintf(o->closed_until, sizeof o->closed_until, "%s", value);
+        } else if (!strcmp(key, "holiday")) {
+            if (!valid_date(value))
+                ok = problem(s, "%s:%d: holiday must be a date like 2026-12-24", path, line);
+            else if (o->holiday_count < 16)
+                snprintf(o->holidays[o->holiday_count++], sizeof o->holidays[0], "%s", value);
+        } else if (!strcmp(key, "example")) {
+            if (!yes_no(s, value, &o->example, path, line, "example"))
+                ok = false;
+        } else {
+            ok = problem(s, "%s:%d: unknown key '%s' (known: name, address, phone, email, web, step-free, "
+                            "appointment, closed-until, holiday, example, mon … sun)",
+                         path, line, key);
+        }
+    }
+    free(buf);
+    if (!o->name[0])
+        ok = problem(s, "%s: has no 'name'", path);
+    return ok;
+}
+
+/* offices/<id>.txt, each an office or partner; the folder is optional. */
+static bool read_offices(src *s)
+{
+    char dir_path[1024];
+    snprintf(dir_path, sizeof dir_path, "%s/offices", s->dir);
+    DIR *d = opendir(dir_path);
+    if (!d)
+        return true;
+    char **names = NULL;
+    int n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        size_t len = strlen(ent->d_name);
+        if (ent->d_name[0] == '.' || len < 5 || strcmp(ent->d_name + len - 4, ".txt"))
+            continue;
+        char **bigger = realloc(names, (size_t)(n + 1) * sizeof *names);
+        if (!bigger)
+            break;
+        names = bigger;
+        names[n++] = strdup(ent->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, (size_t)n, sizeof *names, compare_names);
+    s->offices = calloc(n ? (size_t)n : 1, sizeof *s->offices);
+    bool ok = s->offices != NULL || problem(s, "out of memory");
+    for (int i = 0; s->offices && i < n; i++) {
+        pack_office *o = &s->offices[s->office_count++];
+        snprintf(o->id, sizeof o->id, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+        char path[1100];
+        snprintf(path, sizeof path, "%s/%s", dir_path, names[i]);
+        if (!read_office_file(s, o, path))
+            ok = false;
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return ok;
+}
+
 /* The translation state of every page in every language: missing, outdated against the
  * source text, machine-drafted. Warnings, not errors: a pack may ship with gaps. */
 static void note_translations(src *s, const char *pages_dir, char **names)
@@ -549,6 +727,12 @@ static bool read_pages(src *s)
                 ok = problem(s, "%s: the source language text %s.txt is missing", pg->path, s->languages[l].code);
             }
         }
+        bool office_found = !pg->page.office[0];
+        for (int j = 0; !office_found && j < s->office_count; j++)
+            office_found = !strcmp(s->offices[j].id, pg->page.office);
+        if (!office_found)
+            ok = problem(s, "%s:%d: office '%s' does not exist (offices/%s.txt)", pg->path, pg->office_line,
+                         pg->page.office, pg->page.office);
         bool parent_found = !pg->page.parent[0];
         for (int j = 0; !parent_found && j < s->page_count; j++)
             parent_found = !strcmp(s->pages[j].page.code, pg->page.parent);
@@ -574,6 +758,7 @@ static void src_free(src *s)
             free(s->pages[i].texts[t].body);
         }
     free(s->pages);
+    free(s->offices);
 }
 
 static const char SCHEMA_SQL[] =
@@ -582,7 +767,14 @@ static const char SCHEMA_SQL[] =
     " direction TEXT NOT NULL CHECK(direction IN ('ltr','rtl')), script TEXT NOT NULL, digits TEXT NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE TABLE pages(code TEXT PRIMARY KEY, parent TEXT, position INTEGER NOT NULL, icon TEXT NOT NULL,"
-    " kind TEXT NOT NULL) WITHOUT ROWID;"
+    " kind TEXT NOT NULL, office TEXT) WITHOUT ROWID;"
+    "CREATE TABLE offices(id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL, phones TEXT NOT NULL,"
+    " email TEXT NOT NULL, web TEXT NOT NULL, step_free TEXT NOT NULL, appointment TEXT NOT NULL,"
+    " closed_until TEXT NOT NULL, example INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE office_hours(office TEXT NOT NULL, day INTEGER NOT NULL, open INTEGER NOT NULL,"
+    " close INTEGER NOT NULL, PRIMARY KEY(office, day, open)) WITHOUT ROWID;"
+    "CREATE TABLE office_holidays(office TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY(office, date))"
+    " WITHOUT ROWID;"
     "CREATE TABLE texts(page TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,"
     " body TEXT NOT NULL, source_version INTEGER NOT NULL, review TEXT NOT NULL, PRIMARY KEY(page, lang))"
     " WITHOUT ROWID;"
@@ -625,6 +817,28 @@ static bool exec_bind(sqlite3 *db, const char *sql, const char **texts, int ntex
     return ok;
 }
 
+static bool write_office(sqlite3 *db, const pack_office *o)
+{
+    char phones[PACK_PHONES_MAX * 41] = "";
+    for (int i = 0; i < o->phone_count; i++)
+        snprintf(phones + strlen(phones), sizeof phones - strlen(phones), "%s%s", i ? "\n" : "", o->phones[i]);
+    const char *t[] = {o->id, o->name, o->address, phones, o->email, o->web, o->step_free, o->appointment,
+                       o->closed_until};
+    bool ok = exec_bind(db,
+                        "INSERT INTO offices(id, name, address, phones, email, web, step_free, appointment,"
+                        " closed_until, example) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        t, 9, (int[]){o->example}, 1);
+    for (int d = 0; ok && d < 7; d++)
+        for (int k = 0; ok && k < o->slot_count[d]; k++)
+            ok = exec_bind(db, "INSERT INTO office_hours(office, day, open, close) VALUES(?1, ?2, ?3, ?4)", t, 1,
+                           (int[]){d, o->slots[d][k].open, o->slots[d][k].close}, 3);
+    for (int h = 0; ok && h < o->holiday_count; h++) {
+        const char *hv[] = {o->id, o->holidays[h]};
+        ok = exec_bind(db, "INSERT OR IGNORE INTO office_holidays(office, date) VALUES(?1, ?2)", hv, 2, NULL, 0);
+    }
+    return ok;
+}
+
 static bool write_pack(const src *s, const char *path, err *e)
 {
     sqlite3 *db;
@@ -651,6 +865,8 @@ static bool write_pack(const src *s, const char *path, err *e)
     };
     for (size_t i = 0; ok && i < sizeof meta / sizeof meta[0]; i++)
         ok = exec_bind(db, "INSERT INTO meta VALUES(?1, ?2)", meta[i], 2, NULL, 0);
+    if (ok && s->source[0])
+        ok = exec_bind(db, "INSERT INTO meta VALUES('source', ?1)", (const char *[]){s->source}, 1, NULL, 0);
     for (int i = 0; ok && i < s->language_count; i++) {
         const pack_language *l = &s->languages[i];
         const char *t[] = {l->code, l->native_name, l->rtl ? "rtl" : "ltr", l->script, l->digits};
@@ -662,9 +878,10 @@ static bool write_pack(const src *s, const char *path, err *e)
     for (int i = 0; ok && i < s->page_count; i++) {
         const src_page *pg = &s->pages[i];
         const char *t[] = {pg->page.code, pg->page.parent[0] ? pg->page.parent : NULL, pg->page.icon,
-                           pg->page.kind};
-        ok = exec_bind(db, "INSERT INTO pages(code, parent, icon, kind, position) VALUES(?1, ?2, ?3, ?4, ?5)", t, 4,
-                       (int[]){pg->page.order}, 1);
+                           pg->page.kind, pg->page.office[0] ? pg->page.office : NULL};
+        ok = exec_bind(db,
+                       "INSERT INTO pages(code, parent, icon, kind, office, position) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                       t, 5, (int[]){pg->page.order}, 1);
         for (int l = 0; ok && l < pg->text_count; l++) {
             const src_text *x = &pg->texts[l];
             const char *tt[] = {pg->page.code, x->lang, x->title, x->summary, x->body, x->review};
@@ -675,6 +892,8 @@ static bool write_pack(const src *s, const char *path, err *e)
             ok = ok && index_text(db, pg->page.code, x);
         }
     }
+    for (int i = 0; ok && i < s->office_count; i++)
+        ok = write_office(db, &s->offices[i]);
     ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         err_set(e, "cannot write %s: %s", path, sqlite3_errmsg(db));
@@ -686,8 +905,9 @@ static bool write_pack(const src *s, const char *path, err *e)
 static bool read_sources(src *s)
 {
     bool region = read_region(s);
+    bool offices = read_offices(s);
     /* Pages are worth reading even when region.txt has a problem: one run shows them all. */
-    return read_pages(s) && region && s->report->errors == 0;
+    return read_pages(s) && region && offices && s->report->errors == 0;
 }
 
 bool pack_check_sources(const char *src_dir, pack_report *report)

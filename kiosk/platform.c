@@ -1,9 +1,13 @@
 #include "platform.h"
 
 #include <SDL_image.h>
+#include <qrencode.h>
 #include <math.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "notify.h"
 
 #define TEXTURES_MAX 768
 
@@ -100,6 +104,62 @@ static void fill_rounded(SDL_Renderer *r, view_rect rect, int radius, SDL_Color 
     SDL_RenderGeometry(r, NULL, v, POINTS + 1, indices, POINTS * 3);
 }
 
+/* A QR code as a texture: black modules on white with the quiet zone the standard asks for,
+ * scaled by whole pixels so every phone camera reads it. */
+static SDL_Texture *qr_texture(SDL_Renderer *r, const char *text, int size, int *drawn)
+{
+    QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!qr)
+        return NULL;
+    int modules = qr->width + 8, scale = size / modules;
+    if (scale < 1)
+        scale = 1;
+    int px = modules * scale;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, px, px, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Texture *t = NULL;
+    if (s) {
+        SDL_FillRect(s, NULL, 0xFFFFFFFF);
+        for (int y = 0; y < qr->width; y++)
+            for (int x = 0; x < qr->width; x++)
+                if (qr->data[y * qr->width + x] & 1)
+                    SDL_FillRect(s, &(SDL_Rect){(x + 4) * scale, (y + 4) * scale, scale, scale}, 0xFF000000);
+        t = SDL_CreateTextureFromSurface(r, s);
+        SDL_FreeSurface(s);
+    }
+    QRcode_free(qr);
+    *drawn = px;
+    return t;
+}
+
+static void draw_qr(painter *p, const view_cmd *cmd)
+{
+    unsigned long key = 5381;
+    for (const char *c = cmd->text; *c; c++)
+        key = key * 33 + (unsigned char)*c;
+    p->tick++;
+    texture_entry *hit = NULL, *victim = NULL;
+    for (int i = 0; i < p->count && !hit; i++) {
+        texture_entry *t = &p->textures[i];
+        if (t->key == key && t->size == -100000 - cmd->rect.w)
+            hit = t;
+        else if (!victim || t->last_used < victim->last_used)
+            victim = t;
+    }
+    if (!hit) {
+        int px = 0;
+        SDL_Texture *texture = qr_texture(p->renderer, cmd->text, cmd->rect.w, &px);
+        if (!texture)
+            return;
+        hit = p->count < TEXTURES_MAX ? &p->textures[p->count++] : victim;
+        if (hit->texture)
+            SDL_DestroyTexture(hit->texture);
+        *hit = (texture_entry){key, -100000 - cmd->rect.w, 0, texture, px, px, p->tick};
+    }
+    hit->last_used = p->tick;
+    SDL_Rect dst = {cmd->rect.x + (cmd->rect.w - hit->w) / 2, cmd->rect.y + (cmd->rect.h - hit->h) / 2, hit->w, hit->h};
+    SDL_RenderCopy(p->renderer, hit->texture, NULL, &dst);
+}
+
 /* Only the lines inside the clip (or the screen) are drawn, so scrolling a long article
  * rasterises just what comes into view. */
 static void draw_text(painter *p, const view_cmd *cmd, int screen_h)
@@ -131,6 +191,10 @@ static void draw(painter *p, const view_list *l)
             SDL_RenderSetClipRect(r, NULL);
         if (cmd->kind == VIEW_RECT) {
             fill_rounded(r, cmd->rect, cmd->radius, cmd->color);
+            continue;
+        }
+        if (cmd->kind == VIEW_QR && cmd->text) {
+            draw_qr(p, cmd);
             continue;
         }
         if (cmd->kind == VIEW_TEXT && cmd->layout) {
@@ -203,6 +267,17 @@ static void handle_event(session *s, const SDL_Event *ev, bool *quit)
     }
 }
 
+void platform_clock(session *s)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&now, &tm))
+        return;
+    app_event ev = app_clock(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, (tm.tm_wday + 6) % 7,
+                             tm.tm_hour * 60 + tm.tm_min);
+    app_handle(&s->app, &ev);
+}
+
 bool platform_run(session *s, bool fullscreen, err *e)
 {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
@@ -240,6 +315,7 @@ bool platform_run(session *s, bool fullscreen, err *e)
         }
         Uint64 now = SDL_GetTicks64();
         session_advance(s, (unsigned long)(now - last));
+        platform_clock(s);
         last = now;
         int w, h;
         SDL_GetRendererOutputSize(p.renderer, &w, &h);
@@ -250,9 +326,12 @@ bool platform_run(session *s, bool fullscreen, err *e)
         if (!drawn || resized || drawn_generation != s->app.generation) {
             draw(&p, l);
             SDL_RenderPresent(p.renderer);
+            if (!drawn)
+                notify_ready(); /* the first frame is on screen: start-up is over */
             drawn = true;
             drawn_generation = s->app.generation;
         }
+        notify_watchdog(); /* the loop wakes at least every 100 ms */
     }
     painter_free(&p);
     SDL_DestroyRenderer(p.renderer);

@@ -9,6 +9,9 @@
 /* Renders the session's current screen into a PNG file, headless. */
 bool platform_screenshot(session *s, const char *path, err *e);
 
+/* Gives the session the local wall clock (for "open now"). */
+void platform_clock(session *s);
+
 /* Opens a window (or the full screen) and runs the kiosk until it is closed. */
 bool platform_run(session *s, bool fullscreen, err *e);
 

@@ -804,8 +804,12 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *m
         return NULL;
     }
     int n = 0;
-    for (const char *p = utf8; *p;)
-        input[n++] = utf8_next(&p);
+    for (const char *p = utf8; *p;) {
+        uint32_t c = utf8_next(&p);
+        /* A newline inside a paragraph breaks the line, not the paragraph: to the bidi
+         * algorithm U+000A would end the paragraph and the next line would lose its direction. */
+        input[n++] = c == '\n' ? 0x2028 : c;
+    }
     bool *nobreak = NULL;
     l->chars = isolate_numbers(input, n, &l->char_count, &l->source, &nobreak);
     free(input);

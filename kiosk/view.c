@@ -16,6 +16,10 @@ static const SDL_Color BORDER = {0xC9, 0xC3, 0xB6, 0xFF};
 static const SDL_Color ALARM = {0xA8, 0x1C, 0x1C, 0xFF};
 static const SDL_Color DEMO = {0xFF, 0xD5, 0x4F, 0xFF};
 static const SDL_Color SHADE = {0x00, 0x00, 0x00, 0xB0};
+/* Text colours keep 7:1 against the light backgrounds (WCAG AAA); tests/test_contrast.c checks. */
+static const SDL_Color OPEN_GREEN = {0x1B, 0x5E, 0x20, 0xFF};
+static const SDL_Color LATER_AMBER = {0x6E, 0x3A, 0x00, 0xFF};
+static const SDL_Color ALARM_TEXT = {0x8A, 0x10, 0x10, 0xFF};
 
 /* Everything a screen's layout needs, sized from the shorter side of the screen so the same
  * proportions hold from 800×480 to 1080×1920. */
@@ -306,7 +310,7 @@ static void countdown(ctx *c, int seconds)
     snprintf(secs, sizeof secs, "%d", seconds);
     digits(c, secs, d, sizeof d);
     o.size = c->title_px * 2;
-    o.color = ALARM;
+    o.color = ALARM_TEXT;
     y += add_text(c, left, y, inner, 0, d, o) + c->gap;
     o.size = c->body_px;
     o.bold = false;
@@ -582,12 +586,162 @@ static int missing_translation(ctx *c, const pack_page *page, int y)
     return y - y0;
 }
 
+
+static void format_time(const ctx *c, int minute, char *out, size_t size)
+{
+    char ascii[8];
+    snprintf(ascii, sizeof ascii, "%02d:%02d", minute / 60, minute % 60);
+    digits(c, ascii, out, size);
+}
+
+/* "08:00–12:00, 14:00–16:00" in the visitor's digits, or "Closed". */
+static void day_hours(const ctx *c, const pack_office *o, int day, char *out, size_t size)
+{
+    out[0] = 0;
+    if (o->slot_count[day] == 0) {
+        snprintf(out, size, "%s", _("Closed"));
+        return;
+    }
+    for (int k = 0; k < o->slot_count[day]; k++) {
+        char from[32], to[32];
+        format_time(c, o->slots[day][k].open, from, sizeof from);
+        format_time(c, o->slots[day][k].close, to, sizeof to);
+        snprintf(out + strlen(out), size - strlen(out), "%s%s–%s", k ? ", " : "", from, to);
+    }
+}
+
+/* One line of contact detail: an icon and the words, as a chip a person can copy down. */
+static int contact_line(ctx *c, int x, int y, int w, const char *icon, const char *words)
+{
+    int size = c->body_px * 3 / 2;
+    /* In the visitor's direction: the engine keeps numbers and Latin addresses left to right
+     * inside it, and the words start next to their icon. */
+    text_opts o = content_text(c, c->body_px, true, INK);
+    int tx = x + size + c->gap;
+    text_style style = {o.size, o.bold, o.dir, TEXT_ALIGN_START};
+    const text_layout *l = text_layout_cached(c->f, words, NULL, 0, &style, w - (tx - x));
+    int h = l ? l->height : size;
+    h = h < size ? size : h;
+    add_rect(c, place(c, x - c->gap / 2, y - c->gap / 4, w + c->gap, h + c->gap / 2), CHIP_OTHER, c->radius);
+    add_icon(c, x, y + (h - size) / 2, size, icon, BRAND);
+    o.center_v = true;
+    add_text(c, tx, y, w - (tx - x), h, words, o);
+    return h + c->gap;
+}
+
+/* What an office is, when it is open (now, today and every day), how to get there, and a
+ * code to take it along. */
+static int office_card(ctx *c, const pack_office *o, int y)
+{
+    int y0 = y, x = c->content.x, w = c->content.w;
+    int qr = c->base * 30 / 100;
+    bool side_qr = !c->portrait;
+    int text_w = side_qr ? w - qr - c->margin : w;
+    y += add_text(c, x, y, text_w, 0, o->name, content_text(c, c->title_px, true, INK)) + c->gap / 2;
+    if (o->example) {
+        int ew = c->base * 35 / 100;
+        add_rect(c, place(c, x, y, ew, c->small_px * 2), DEMO, c->radius);
+        text_opts eo = ui_text(c, c->small_px, true, INK);
+        eo.align = TEXT_ALIGN_CENTER;
+        add_text_fit(c, x, y, ew, c->small_px * 2, _("Example data"), eo);
+        y += c->small_px * 2 + c->gap;
+    }
+    if (c->a->weekday >= 0) {
+        int minute = 0;
+        pack_open_state state = pack_office_state(o, c->a->weekday, c->a->minute, c->a->date, &minute);
+        char when[32], line[160];
+        format_time(c, minute, when, sizeof when);
+        SDL_Color color = ALARM_TEXT;
+        switch (state) {
+        case PACK_OPEN_NOW:
+            snprintf(line, sizeof line, _("Open now, until %s"), when);
+            color = OPEN_GREEN;
+            break;
+        case PACK_OPENS_LATER:
+            snprintf(line, sizeof line, _("Opens at %s"), when);
+            color = LATER_AMBER;
+            break;
+        case PACK_BY_APPOINTMENT:
+            snprintf(line, sizeof line, "%s", _("By appointment"));
+            color = BRAND;
+            break;
+        default:
+            snprintf(line, sizeof line, "%s", _("Closed today"));
+            break;
+        }
+        int icon = c->body_px * 3 / 2;
+        add_icon(c, x, y, icon, "schedule", color);
+        y += add_text(c, x + icon + c->gap, y, text_w - icon - c->gap, icon, line,
+                      ui_text(c, c->body_px * 12 / 10, true, color)) +
+             c->gap;
+    }
+    if (o->address[0])
+        y += contact_line(c, x, y, text_w, "place", o->address);
+    for (int i = 0; i < o->phone_count; i++) {
+        y += contact_line(c, x, y, text_w, "phone", o->phones[i]);
+    }
+    if (o->email[0])
+        y += contact_line(c, x, y, text_w, "mail", o->email);
+    if (o->web[0])
+        y += contact_line(c, x, y, text_w, "public", o->web);
+    if (!strcmp(o->step_free, "yes"))
+        y += contact_line(c, x, y, text_w, "accessible", _("Step-free access"));
+    /* The week, today marked. */
+    static const char *const days[7] = {N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"),
+                                        N_("Friday"), N_("Saturday"), N_("Sunday")};
+    y += c->gap / 2;
+    int name_w = text_w * 38 / 100;
+    for (int d = 0; d < 7; d++) {
+        char hours[160];
+        day_hours(c, o, d, hours, sizeof hours);
+        bool today = d == c->a->weekday;
+        text_opts to = content_text(c, c->body_px, today, INK);
+        if (today)
+            add_rect(c, place(c, x - c->gap / 2, y, text_w + c->gap, c->body_px * 3 / 2), CHIP_PAGE, c->radius);
+        add_text(c, x, y, name_w, 0, _(days[d]), to);
+        int h = add_text(c, x + name_w, y, text_w - name_w, 0, hours, to);
+        y += (h > c->body_px * 3 / 2 ? h : c->body_px * 3 / 2);
+    }
+    /* Everything above as plain text in a QR code, for the visitor's phone. */
+    char payload[1200];
+    int k = snprintf(payload, sizeof payload, "%s\n%s", o->name, o->address);
+    for (int i = 0; i < o->phone_count && k < (int)sizeof payload; i++)
+        k += snprintf(payload + k, sizeof payload - (size_t)k, "\nTel. %s", o->phones[i]);
+    for (int d = 0; d < 7 && k < (int)sizeof payload; d++) {
+        char hours[160];
+        /* The code is read by any phone: Western digits, German day names as on the door. */
+        const char *ascii_days[7] = {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"};
+        hours[0] = 0;
+        for (int s = 0; s < o->slot_count[d]; s++)
+            snprintf(hours + strlen(hours), sizeof hours - strlen(hours), "%s%02d:%02d-%02d:%02d", s ? ", " : "",
+                     o->slots[d][s].open / 60, o->slots[d][s].open % 60, o->slots[d][s].close / 60,
+                     o->slots[d][s].close % 60);
+        if (hours[0])
+            k += snprintf(payload + k, sizeof payload - (size_t)k, "\n%s %s", ascii_days[d], hours);
+    }
+    int qx = side_qr ? x + w - qr : x, qy = side_qr ? y0 : y + c->gap;
+    add_rect(c, place(c, qx - c->gap / 2, qy - c->gap / 2, qr + c->gap, qr + c->gap), WHITE, c->radius);
+    view_cmd *code = add(c, VIEW_QR, place(c, qx, qy, qr, qr));
+    if (code) {
+        code->text = keep(c, payload);
+        code->color = INK;
+    }
+    if (!side_qr)
+        y = qy + qr + c->gap;
+    else if (y < y0 + qr + c->gap)
+        y = y0 + qr + c->gap;
+    return y - y0 + c->gap;
+}
+
 /* The page's own text: the topic's pages first (a topic is a way to them), then the body. */
 static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
 {
     int height = 0;
+    pack_office office;
+    if (page->office[0] && pack_office_get(c->a->pack, page->office, &office))
+        height += office_card(c, &office, y);
     if (!strcmp(page->kind, "topic"))
-        height += page_list(c, page, y);
+        height += page_list(c, page, y + height);
     if (t->body[0])
         height += article(c, t->body, y + height);
     if (strcmp(page->kind, "topic"))
@@ -687,7 +841,7 @@ static int keypad_screen(ctx *c, int y)
     }
     y += key + c->gap;
     if (c->a->no_such_page) {
-        text_opts e = {c->body_px, true, dir_of(c->lang), TEXT_ALIGN_CENTER, ALARM, false};
+        text_opts e = {c->body_px, true, dir_of(c->lang), TEXT_ALIGN_CENTER, ALARM_TEXT, false};
         y += add_text(c, x0 - key, y, width + 2 * key, 0, _("No page has this number."), e) + c->gap;
     }
     static const char *const keys = "123456789<0>";

@@ -15,7 +15,7 @@ typedef struct view_rect {
     int x, y, w, h;
 } view_rect;
 
-typedef enum view_kind { VIEW_RECT, VIEW_TEXT, VIEW_ICON } view_kind;
+typedef enum view_kind { VIEW_RECT, VIEW_TEXT, VIEW_ICON, VIEW_QR } view_kind;
 
 typedef struct view_cmd {
     view_kind kind;
@@ -24,7 +24,7 @@ typedef struct view_cmd {
     SDL_Color color;
     int radius;                /* VIEW_RECT: rounded corners */
     const text_layout *layout; /* VIEW_TEXT: laid out for rect.w, drawn at rect's top */
-    const char *text;          /* VIEW_TEXT: the words, for tests and people reading dumps */
+    const char *text;          /* VIEW_TEXT: the words; VIEW_QR: what the code carries */
     uint32_t icon;             /* VIEW_ICON: code point in the icon font */
     int icon_size;
     bool button;   /* a tap inside rect sends `tap` to the app */

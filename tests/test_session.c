@@ -325,7 +325,7 @@ TEST(session_keypad_goes_to_a_code)
     const view_list *l = session_display(s);
     bool told = false;
     for (int i = 0; i < l->count; i++)
-        told |= l->cmds[i].kind == VIEW_TEXT && l->cmds[i].color.r > 0x90 && l->cmds[i].color.g < 0x40;
+        told |= l->cmds[i].kind == VIEW_TEXT && l->cmds[i].color.r > 0x80 && l->cmds[i].color.g < 0x20;
     CHECK(told);
     tap_button(s, APP_EV_ERASE, NULL);
     tap_button(s, APP_EV_ERASE, NULL);

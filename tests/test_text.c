@@ -282,3 +282,25 @@ TEST(text_layout_json_dump)
         lines++;
     CHECK_INT(lines, 1);
 }
+
+TEST(text_line_breaks_inside_an_rtl_paragraph_keep_its_direction)
+{
+    /* Each line of a multi-line Arabic paragraph ends with its full stop on the left, with or
+     * without bold words, and Dari words with ZWNJ stay whole. */
+    char expect[512];
+    snprintf(expect, sizeof expect, ".%s|.%s", reversed("سطر اول هنا"), reversed("كثير من الدورات مجانية لكم"));
+    CHECK_STR(visual("سطر اول هنا.\nكثير من الدورات مجانية لكم.", TEXT_DIR_RTL, 0), expect);
+    text_mark bold[] = {{28, 45, true, 0}};
+    text_style st = {28, false, TEXT_DIR_RTL, TEXT_ALIGN_START};
+    err e;
+    text_layout *l = text_layout_new(test_fonts(), "سطر اول هنا.\nكثير من الدورات مجانية لكم.", bold, 1, &st, 0, &e);
+    CHECK(l && l->line_count == 2);
+    if (l) {
+        char line[512];
+        text_line_visual(l, 1, line, sizeof line);
+        CHECK_STR(line, strchr(expect, '|') + 1);
+        text_layout_free(l);
+    }
+    snprintf(expect, sizeof expect, ".%s|.%s", reversed("کمک‌ها طبق قانون"), reversed("شما کارت می‌گیرید"));
+    CHECK_STR(visual("کمک‌ها طبق قانون.\nشما کارت می‌گیرید.", TEXT_DIR_RTL, 0), expect);
+}
