@@ -197,7 +197,7 @@ TEST(board_kiosk_tells_systemd_ready_then_alive)
         return;
     /* WatchdogSec=0.2s: a keep-alive every 0.1 s, from a loop that wakes every 0.1 s. */
     messages m = {0};
-    CHECK_INT(run_kiosk(path, "200000", 1500, &m, fd), 0);
+    CHECK_INT(run_kiosk(path, "200000", 2500, &m, fd), 0);
     int ready = first(&m, "READY=1"), alive = first(&m, "WATCHDOG=1");
     CHECK_INT(count(&m, "READY=1"), 1);
     CHECK(ready >= 0);
