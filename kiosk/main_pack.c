@@ -20,6 +20,7 @@ static const char USAGE[] =
     "  check SRC|PACK        every problem in content sources (file:line) or a pack, and a table\n"
     "                        of translations per language\n"
     "  info PACK             what is inside a pack, per language\n"
+    "  diff OLD NEW          pages added, changed and removed per language between two packs\n"
     "  keygen -p PUBKEY -s SECKEY [-f]\n"
     "                        make a key pair for signing packs (minisign format)\n"
     "  sign PACK --key SECKEY [--comment TEXT]\n"
@@ -90,8 +91,9 @@ static int cmd_info(int argc, char **argv)
         return 1;
     }
     const pack_meta *m = pack_get_meta(p);
-    printf("region: %s (%s)\nversion: %s\nschema: %d\ndemo: %s\npages: %d\n", m->region, m->name, m->version,
-           m->schema_version, m->demo ? "yes" : "no", pack_page_count(p));
+    printf("region: %s (%s)\nversion: %s\ncreated: %s\nschema: %d\nminimum firmware: %s\ndemo: %s\npages: %d\n",
+           m->region, m->name, m->version, m->created, m->schema_version, m->min_firmware, m->demo ? "yes" : "no",
+           pack_page_count(p));
     printf("%-6s %-16s %-4s %-5s %s\n", "lang", "name", "dir", "pages", "machine-drafted");
     for (int i = 0; i < pack_language_count(p); i++) {
         const pack_language *l = pack_language_at(p, i);
@@ -399,6 +401,38 @@ static int cmd_layout(int argc, char **argv)
     return status;
 }
 
+static int cmd_diff(int argc, char **argv)
+{
+    static const char help[] = "usage: wegweiser-pack diff OLD.pack NEW.pack\n"
+                               "Shows what carrying NEW to the kiosks changes: per language the pages added (+),\n"
+                               "changed (~) and removed (-), and offices whose details or hours changed.\n"
+                               "Exit status 0 when the packs could be compared.\n";
+    if (wants_help(argc, argv)) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (argc != 4) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    pack *old = pack_open(argv[2], &e);
+    if (!old) {
+        fprintf(stderr, "wegweiser-pack diff: %s\n", e.msg);
+        return 1;
+    }
+    pack *new = pack_open(argv[3], &e);
+    if (!new) {
+        fprintf(stderr, "wegweiser-pack diff: %s\n", e.msg);
+        pack_close(old);
+        return 1;
+    }
+    pack_diff(old, new, stdout);
+    pack_close(old);
+    pack_close(new);
+    return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     static const char help[] =
@@ -462,6 +496,8 @@ int main(int argc, char **argv)
         return cmd_info(argc, argv);
     if (!strcmp(argv[1], "check"))
         return cmd_check(argc, argv);
+    if (!strcmp(argv[1], "diff"))
+        return cmd_diff(argc, argv);
     if (!strcmp(argv[1], "keygen"))
         return cmd_keygen(argc, argv);
     if (!strcmp(argv[1], "sign"))

@@ -1,5 +1,6 @@
 #include "pack.h"
 #include "pack_private.h"
+#include "version.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -81,6 +82,10 @@ static bool load_meta(pack *p, err *e)
             copy_text(m->version, sizeof m->version, value);
         else if (!strcmp(key, "publisher"))
             copy_text(m->publisher, sizeof m->publisher, value);
+        else if (!strcmp(key, "created"))
+            copy_text(m->created, sizeof m->created, value);
+        else if (!strcmp(key, "min_firmware"))
+            copy_text(m->min_firmware, sizeof m->min_firmware, value);
         else if (!strcmp(key, "source_language"))
             copy_text(m->source_language, sizeof m->source_language, value);
         else if (!strcmp(key, "demo"))
@@ -89,6 +94,9 @@ static bool load_meta(pack *p, err *e)
     sqlite3_finalize(st);
     if (!m->region[0] || !m->version[0])
         return err_set(e, "the pack's metadata has no region or version; build it again with wegweiser-pack");
+    if (m->min_firmware[0] && strverscmp(m->min_firmware, WW_VERSION) > 0)
+        return err_set(e, "this pack needs kiosk software %s or newer, this kiosk has %s: update the kiosk software first",
+                       m->min_firmware, WW_VERSION);
     return true;
 }
 
@@ -204,6 +212,11 @@ const pack_language *pack_language_find(const pack *p, const char *code)
 }
 
 int pack_page_count(const pack *p) { return p->page_count; }
+
+const pack_page *pack_page_at(const pack *p, int index)
+{
+    return index >= 0 && index < p->page_count ? &p->pages[index] : NULL;
+}
 
 const pack_page *pack_page_find(const pack *p, const char *code)
 {

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -28,6 +29,8 @@ typedef struct pack_meta {
     char version[64];
     char publisher[128];
     char source_language[PACK_LANG_MAX];
+    char created[32];      /* the day the content was made (region.txt `created`, else its version) */
+    char min_firmware[32]; /* the oldest kiosk software that shows this pack correctly */
     int schema_version;
     bool demo;
 } pack_meta;
@@ -113,6 +116,8 @@ const pack_language *pack_language_find(const pack *p, const char *code);
 
 /* The page tree is small and read at open; these never touch the disk. */
 int pack_page_count(const pack *p);
+/* Pages by index (0 … count-1), in tree order. */
+const pack_page *pack_page_at(const pack *p, int index);
 const pack_page *pack_page_find(const pack *p, const char *code);
 /* Children of `parent` ("" for top-level topics) in display order; returns how many
  * there are, fills at most `max`. */
@@ -178,6 +183,10 @@ void pack_report_free(pack_report *r);
 /* Reads content sources and reports every problem; true when there is no error. The
  * callbacks in `report` are kept (set them before calling). */
 bool pack_check_sources(const char *src_dir, pack_report *report);
+
+/* Prints what changes from `old` to `new`: per language the pages added (+), changed (~) and
+ * removed (-), then offices. Returns the number of changes. */
+int pack_diff(pack *old, pack *new, FILE *out);
 
 /* The translation table of a built pack, per language in the pack's order; returns how many. */
 int pack_translation_stats(pack *p, pack_lang_stats *out, int max);

@@ -251,6 +251,8 @@ static bool read_region(src *s)
             snprintf(s->meta.publisher, sizeof s->meta.publisher, "%s", value);
         } else if (!strcmp(key, "source")) {
             snprintf(s->source, sizeof s->source, "%s", value);
+        } else if (!strcmp(key, "created")) {
+            snprintf(s->meta.created, sizeof s->meta.created, "%s", value);
         } else if (!strcmp(key, "source-language")) {
             snprintf(s->meta.source_language, sizeof s->meta.source_language, "%s", value);
         } else if (!strcmp(key, "demo")) {
@@ -261,8 +263,8 @@ static bool read_region(src *s)
             if (!parse_language(s, value, path, line))
                 ok = false;
         } else if (strcmp(key, "contact")) {
-            ok = problem(s, "%s:%d: unknown key '%s' (known: name, region, version, publisher, contact, source, "
-                            "demo, source-language, language)", path, line, key);
+            ok = problem(s, "%s:%d: unknown key '%s' (known: name, region, version, created, publisher, contact, "
+                            "source, demo, source-language, language)", path, line, key);
         }
     }
     free(buf);
@@ -862,6 +864,9 @@ static bool write_pack(const src *s, const char *path, err *e)
         {"version", s->meta.version},     {"publisher", s->meta.publisher},
         {"demo", s->meta.demo ? "yes" : "no"}, {"source_language", s->meta.source_language},
         {"schema_version", schema},
+        {"created", s->meta.created[0] ? s->meta.created : s->meta.version},
+        /* Schema 1 is read by every firmware so far; raise this with features older ones lack. */
+        {"min_firmware", "0.1.0"},
     };
     for (size_t i = 0; ok && i < sizeof meta / sizeof meta[0]; i++)
         ok = exec_bind(db, "INSERT INTO meta VALUES(?1, ?2)", meta[i], 2, NULL, 0);

@@ -87,3 +87,55 @@ TEST(check_command_exit_status_and_table)
     snprintf(cmd, sizeof cmd, "%s check /nonexistent/folder 2>&1", test_bin("wegweiser-pack"));
     CHECK_INT(test_run(cmd, out, sizeof out), 2);
 }
+
+TEST(diff_shows_what_an_update_changes)
+{
+    char dir[600], old_pack[700], new_pack[700];
+    snprintf(dir, sizeof dir, "%s/diffsrc", test_tmpdir());
+    snprintf(old_pack, sizeof old_pack, "%s/diff-old.pack", test_tmpdir());
+    snprintf(new_pack, sizeof new_pack, "%s/diff-new.pack", test_tmpdir());
+    sh("rm -rf %s && cp -r content/kaiserslautern %s", dir);
+    err e;
+    CHECK(pack_build(dir, old_pack, &e));
+    /* A staff member edits the German Jobcenter text, adds a page in German and Arabic, removes
+     * a page and changes an office's hours. */
+    sh("sed -i '$a Neu: Termine auch online.' %s/pages/320-antrag-jobcenter/de.txt && "
+       "mkdir -p %s/pages/121-sprachcafe && printf 'code: 121\\nparent: 100\\norder: 9\\nicon: groups\\n' > "
+       "%s/pages/121-sprachcafe/page.txt && printf 'title: Sprachcafé\\nversion: 1\\n\\nJeden Montag.\\n' > "
+       "%s/pages/121-sprachcafe/de.txt",
+       dir);
+    sh("printf 'title: مقهى اللغة\\ntranslated-from: 1\\nreview: machine\\n\\nكل يوم اثنين.\\n' > "
+       "%s/pages/121-sprachcafe/ar.txt && rm -r %s/pages/915-drk && "
+       "sed -i 's/^fri: .*/fri: closed/' %s/offices/jobcenter.txt && true %s",
+       dir);
+    CHECK(pack_build(dir, new_pack, &e));
+    char cmd[1600], out[16384];
+    snprintf(cmd, sizeof cmd, "%s diff %s %s", test_bin("wegweiser-pack"), old_pack, new_pack);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    char de_title[256];
+    pack *p = pack_open(new_pack, &e);
+    CHECK(p != NULL);
+    if (p) {
+        pack_title_get(p, "320", "de", de_title, sizeof de_title);
+        pack_close(p);
+    }
+    char expect[400];
+    snprintf(expect, sizeof expect, "  ~ 320    %s", de_title);
+    CHECK(strstr(out, "de (Deutsch):\n") != NULL);
+    CHECK(strstr(out, expect) != NULL);
+    CHECK(strstr(out, "  + 121    Sprachcafé") != NULL);
+    CHECK(strstr(out, "  + 121    مقهى اللغة") != NULL);
+    CHECK(strstr(out, "  - 915    ") != NULL);
+    CHECK(strstr(out, "office jobcenter: details or hours changed") != NULL);
+    /* Tigrinya has no new page and 320 unchanged in it: only the removal shows there. */
+    const char *ti = strstr(out, "ti (");
+    CHECK(ti != NULL);
+    if (ti) {
+        const char *next = strstr(ti + 1, "\n") ? strstr(ti, "en (") : NULL;
+        CHECK(!(strstr(ti, "+ 121") && (!next || strstr(ti, "+ 121") < next)));
+    }
+    /* Two builds of the same sources: nothing to report. */
+    snprintf(cmd, sizeof cmd, "%s diff %s %s", test_bin("wegweiser-pack"), new_pack, new_pack);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "\n0 changes\n") != NULL);
+}

@@ -156,7 +156,7 @@ static int hb_shape_width(const char *font, const char *dir, const char *script,
 {
     char cmd[1024], out[8192];
     snprintf(cmd, sizeof cmd,
-             "hb-shape --font-size=%d --direction=%s --script=%s --no-glyph-names --no-clusters "
+             "LC_ALL=C.UTF-8 hb-shape --font-size=%d --direction=%s --script=%s --no-glyph-names --no-clusters "
              "--output-format=json assets/fonts/%s '%s'",
              size, dir, script, font, word);
     if (test_run(cmd, out, sizeof out) != 0)

@@ -98,9 +98,15 @@ static bool have_data(void)
     snprintf(path, sizeof path, "%s/de.pages.json", data_dir());
     if (access(path, R_OK) == 0)
         return true;
+    /* The export is project data kept beside the repository (../shared), which CI always has;
+     * a bare clone elsewhere says it skipped instead of failing on data it cannot have. */
+    if (!getenv("CI") && !getenv("WW_INTEGREAT")) {
+        printf("    skipped: no Integreat export at %s (CI has it; set WW_INTEGREAT to run here)\n", path);
+        return false;
+    }
     char msg[700];
-    snprintf(msg, sizeof msg, "the Integreat export %s is not there (shared/ beside the repository, or set WW_INTEGREAT)",
-             path);
+    snprintf(msg, sizeof msg, "the Integreat export %s is not there (shared/ beside the repository, or set "
+             "WW_INTEGREAT)", path);
     test_fail(__FILE__, __LINE__, msg);
     return false;
 }
