@@ -157,9 +157,9 @@ int main(int argc, char **argv)
     }
     /* Without a pack the kiosk still starts and says so on screen, never a blank one. */
     pack *p = NULL;
+    char what[1200] = "";
     if (o.data_dir) {
         /* The installed pack, else its predecessor, else the demo: say which, for the logs. */
-        char what[1200];
         update_open_installed(o.data_dir, o.pack ? o.pack : demo, &p, what, sizeof what, &e);
         fprintf(stderr, "wegweiser: %s\n", what);
     } else if (!(p = pack_open(o.pack ? o.pack : demo, &e))) {
@@ -216,7 +216,9 @@ int main(int argc, char **argv)
     if (status == 0 && !o.screenshot && !o.events) {
         char line[256];
         const pack_meta *m = p ? pack_get_meta(p) : NULL;
-        if (m)
+        if (what[0])
+            snprintf(line, sizeof line, "%s", what); /* which pack of the data folder, and why */
+        else if (m)
             snprintf(line, sizeof line, "showing %s %s", m->region, m->version);
         else
             snprintf(line, sizeof line, "showing no content: %s", e.msg);

@@ -324,9 +324,9 @@ static bool read_page_file(src *s, src_page *pg)
             snprintf(pg->page.icon, sizeof pg->page.icon, "%s", value);
         } else if (!strcmp(key, "kind")) {
             if (strcmp(value, "topic") && strcmp(value, "article") && strcmp(value, "office") &&
-                strcmp(value, "emergency"))
-                ok = problem(s, "%s:%d: kind must be topic, article, office or emergency, not '%s'", pg->path, line,
-                             value);
+                strcmp(value, "emergency") && strcmp(value, "help"))
+                ok = problem(s, "%s:%d: kind must be topic, article, office, emergency or help, not '%s'", pg->path,
+                             line, value);
             snprintf(pg->page.kind, sizeof pg->page.kind, "%s", value);
         } else {
             ok = problem(s, "%s:%d: unknown key '%s' (known: code, parent, order, icon, kind, office)", pg->path, line,
@@ -926,7 +926,7 @@ bool pack_check_sources(const char *src_dir, pack_report *report)
     bool ok = read_sources(&s);
     report->demo = s.meta.demo;
     for (int i = 0; i < s.page_count; i++)
-        report->top_level += s.pages[i].page.code[0] && !s.pages[i].page.parent[0];
+        report->top_level += s.pages[i].page.code[0] && !s.pages[i].page.parent[0] && strcmp(s.pages[i].page.kind, "help");
     for (int i = 0; i < s.page_count; i++)
         for (int t = 0; t < s.pages[i].text_count; t++) {
             const src_text *x = &s.pages[i].texts[t];

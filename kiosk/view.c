@@ -212,6 +212,12 @@ static void header(ctx *c)
         add_icon(c, x + hh / 4, hh / 4, hh / 2, "home", WHITE);
         x += hh;
     }
+    const pack_page *help = pack_page_of_kind(c->a->pack, "help");
+    if (help && strcmp(app_current(c->a)->page, help->code)) {
+        add_button(c, place(c, x, 0, hh, hh), BRAND, 0, APP_EV_OPEN, help->code, 0);
+        add_icon(c, x + hh / 4, hh / 4, hh / 2, "help_outline", WHITE);
+        x += hh;
+    }
     int code_w = 0;
     const pack_page *emergency = c->typing ? pack_page_of_kind(c->a->pack, "emergency") : NULL;
     if (emergency) {
@@ -365,9 +371,18 @@ static void language_screen(ctx *c)
 /* The tile grid for n tiles in the content area: columns and cell size. */
 static void tile_grid(const ctx *c, int n, int *cols_out, int *cell_w_out, int *cell_h_out)
 {
-    int cols = !c->portrait ? (n <= 4 ? n : n <= 6 ? 3 : n <= 8 ? 4 : 5) : (n <= 6 ? 2 : 3);
-    if (cols < 1)
-        cols = 1;
+    /* The column count that gives the biggest tiles that all fit on one screen. */
+    int cols = 1, best = -1;
+    for (int k = 1; k <= (c->portrait ? 4 : 7) && k <= (n > 0 ? n : 1); k++) {
+        int r = (n + k - 1) / k;
+        int w = (c->content.w - (k - 1) * c->gap) / k;
+        int h = r ? (c->content.h - c->margin * 2 - (r - 1) * c->gap) / r : 0;
+        int size = w < h * 5 / 4 ? w : h * 5 / 4;
+        if (size > best) {
+            best = size;
+            cols = k;
+        }
+    }
     int rows = (n + cols - 1) / cols;
     int cell_w = (c->content.w - (cols - 1) * c->gap) / cols;
     int cell_h = rows ? (c->content.h - c->margin * 2 - (rows - 1) * c->gap) / rows : 0;
@@ -414,9 +429,13 @@ static int tiles(ctx *c, const pack_page **pages, int n, int y)
 static int home_screen(ctx *c, int y)
 {
     snprintf(c->title, sizeof c->title, "%s", _("Topics"));
-    const pack_page *pages[64];
-    int n = pack_children(c->a->pack, "", pages, 64);
-    return tiles(c, pages, n > 64 ? 64 : n, y);
+    const pack_page *all[64], *pages[64];
+    int total = pack_children(c->a->pack, "", all, 64), n = 0;
+    /* The help page has its own button in the header, on every screen. */
+    for (int i = 0; i < total && i < 64; i++)
+        if (strcmp(all[i]->kind, "help"))
+            pages[n++] = all[i];
+    return tiles(c, pages, n, y);
 }
 
 /* A row that opens a page: icon, title and a second line. */

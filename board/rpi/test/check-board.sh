@@ -69,9 +69,9 @@ echo "preparing the stand-in for Raspberry Pi OS Lite in $root"
 rm -f "$root/usr/sbin/policy-rc.d"
 mkdir -p "$root/boot/firmware"
 cp "$rpi/test/fixtures/config.txt" "$rpi/test/fixtures/cmdline.txt" "$root/boot/firmware/"
-# The staff's signing key, as `minisign -G` makes one.
+# The staff's signing key, as `wegweiser-pack keygen` (or `minisign -G`) makes one.
 rm -f "$work/staff.pub" "$work/staff.key"
-minisign -G -W -p "$work/staff.pub" -s "$work/staff.key" >>"$log" 2>&1
+build/wegweiser-pack keygen -p "$work/staff.pub" -s "$work/staff.key" >>"$log" 2>&1
 
 # --- README step 3: build and install the kiosk -----------------------------------------------
 # The same make target as on the Pi, built here and installed into the root (DESTDIR); its own
@@ -193,22 +193,45 @@ mount_options_known() {
 }
 check "udev rule: systemd-mount knows its options; mounts ro,nosuid,nodev,noexec" mount_options_known
 
+# --- A content pack from a stick, as staff install one today (README, Maintenance) ------------
+# The stick's folder as the udev rule mounts it; the pack signed with the staff key that
+# install.sh --key put among the trusted keys.
+stick_update() {
+    local stick=$root/media/wegweiser/sda1
+    mkdir -p "$stick"
+    cp build/demo.pack "$stick/kaiserslautern.pack"
+    build/wegweiser-pack sign "$stick/kaiserslautern.pack" --key "$work/staff.key" || return 1
+    in_root runuser -u wegweiser -- wegweiser update --data-dir /var/lib/wegweiser \
+        --from /media/wegweiser/sda1 --trusted-keys /etc/wegweiser/keys --region kaiserslautern --no-receipt ||
+        return 1
+    in_root runuser -u wegweiser -- wegweiser update --status --data-dir /var/lib/wegweiser
+}
+check "wegweiser update, as user wegweiser, installs a signed pack from a stick into the data folder" stick_update
+unsigned_refused() {
+    rm -f "$root/media/wegweiser/sda1/kaiserslautern.pack.minisig"
+    ! in_root runuser -u wegweiser -- wegweiser update --data-dir /var/lib/wegweiser \
+        --from /media/wegweiser/sda1 --trusted-keys /etc/wegweiser/keys --allow-downgrade --no-receipt
+}
+check "... and refuses the same pack without its signature" unsigned_refused
+rm -rf "$root/media/wegweiser/sda1"
+
 # --- The kiosk as the unit starts it ---------------------------------------------------------
 kiosk_runs() {
     rm -f "$root/var/lib/wegweiser/check.png"
     in_root runuser -u wegweiser -- env SDL_VIDEODRIVER=offscreen \
-        /usr/lib/wegweiser/start-kiosk --screenshot /var/lib/wegweiser/check.png &&
-        [ -s "$root/var/lib/wegweiser/check.png" ]
+        /usr/lib/wegweiser/start-kiosk --screenshot /var/lib/wegweiser/check.png >"$work/kiosk.out" 2>&1
+    cat "$work/kiosk.out"
+    [ -s "$root/var/lib/wegweiser/check.png" ] && grep -q 'showing the installed pack kaiserslautern' "$work/kiosk.out"
 }
-check "start-kiosk runs the installed kiosk as wegweiser (headless screenshot)" kiosk_runs
+check "start-kiosk runs the installed kiosk as wegweiser on the installed pack (headless screenshot)" kiosk_runs
 start_kiosk_args() {
     local out
     printf 'idle_seconds=30\nscreen_size=1080x1920\n' >"$work/test.conf"
     out=$(WEGWEISER_LIB=$rpi WEGWEISER_CONF=$work/test.conf WEGWEISER_BIN=echo sh "$rpi/start-kiosk" --lang ar)
-    [ "$out" = "--size 1080x1920 --idle 30 --lang ar" ] || { echo "got: $out"; return 1; }
+    [ "$out" = "--data-dir /var/lib/wegweiser --size 1080x1920 --idle 30 --lang ar" ] || { echo "got: $out"; return 1; }
     printf 'idle_seconds=soon\nscreen_size=huge\n' >"$work/test.conf"
     out=$(WEGWEISER_LIB=$rpi WEGWEISER_CONF=$work/test.conf WEGWEISER_BIN=echo sh "$rpi/start-kiosk" 2>/dev/null)
-    [ "$out" = "--idle 90" ] || { echo "got: $out"; return 1; }
+    [ "$out" = "--data-dir /var/lib/wegweiser --idle 90" ] || { echo "got: $out"; return 1; }
 }
 check "start-kiosk: settings become options; a bad setting falls back to its default" start_kiosk_args
 
@@ -285,7 +308,7 @@ else
     ok "boot the root with systemd-nspawn"
     kiosk_ready() {
         [ "$(prop wegweiser.service ActiveState)" = active ] && [ "$(prop wegweiser.service WatchdogUSec)" = 20s ] &&
-            prop wegweiser.service StatusText | grep -q '^showing kaiserslautern'
+            prop wegweiser.service StatusText | grep -q '^showing the installed pack kaiserslautern'
     }
     check "boot: the kiosk is started (READY=1), its status line says what it shows" kiosk_ready
     sleep 25
