@@ -10,7 +10,15 @@ static void reset_visit(app *a)
     char date[sizeof a->date];
     memcpy(date, a->date, sizeof date);
     pack *p = a->pack;
+    /* A staff overlay outlives the visit: staff read it after the kiosk went quiet. */
+    app service = *a;
     memset(a, 0, sizeof *a);
+    a->service = service.service;
+    a->service_done = service.service_done;
+    a->service_ok = service.service_ok;
+    a->service_progress = service.service_progress;
+    memcpy(a->service_de, service.service_de, sizeof a->service_de);
+    memcpy(a->service_en, service.service_en, sizeof a->service_en);
     a->pack = p;
     a->weekday = weekday;
     a->minute = minute;
@@ -36,6 +44,37 @@ app_event app_clock(int year, int month, int day, int weekday, int minute)
     app_event ev = {.type = APP_EV_CLOCK, .value = weekday * 1440 + minute};
     snprintf(ev.arg, sizeof ev.arg, "%04d-%02d-%02d", year, month, day);
     return ev;
+}
+
+void app_service_begin(app *a)
+{
+    a->service = true;
+    a->service_done = a->service_ok = false;
+    a->service_progress = -1;
+    a->service_de[0] = a->service_en[0] = 0;
+    a->generation++;
+}
+
+void app_service_progress(app *a, int permille)
+{
+    if (permille / 10 != a->service_progress / 10)
+        a->generation++;
+    a->service_progress = permille;
+}
+
+void app_service_result(app *a, bool installed, const char *de, const char *en)
+{
+    a->service = a->service_done = true;
+    a->service_ok = installed;
+    snprintf(a->service_de, sizeof a->service_de, "%s", de);
+    snprintf(a->service_en, sizeof a->service_en, "%s", en);
+    a->generation++;
+}
+
+void app_replace_pack(app *a, pack *p)
+{
+    a->pack = p;
+    reset_visit(a);
 }
 
 const app_place *app_current(const app *a) { return &a->stack[a->depth - 1]; }
@@ -180,6 +219,12 @@ void app_handle(app *a, const app_event *ev)
         }
         return;
     }
+    case APP_EV_SERVICE_CLOSE:
+        if (a->service && a->service_done) {
+            a->service = false;
+            a->generation++;
+        }
+        return;
     case APP_EV_RELEASE:
         if (a->pressed) {
             a->pressed = false;

@@ -44,6 +44,12 @@ typedef struct app {
      * and the date (for holidays). Set by APP_EV_CLOCK; weekday -1 until then. */
     int weekday, minute;
     char date[11];
+    /* The staff overlay of a USB update: shown while checking and copying (progress in
+     * thousandths, -1 while checking) and then with the result until someone taps it. */
+    bool service;
+    bool service_done, service_ok;
+    int service_progress;
+    char service_de[1024], service_en[1024];
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
 } app;
@@ -69,6 +75,7 @@ typedef enum app_event_type {
     APP_EV_SCROLL,       /* value: pixels, positive moves the content up */
     APP_EV_SCROLL_LIMIT, /* value: the largest scroll the current screen allows */
     APP_EV_CLOCK,        /* arg: YYYY-MM-DD, value: weekday * 1440 + minutes after midnight */
+    APP_EV_SERVICE_CLOSE, /* the staff overlay's result was read */
 } app_event_type;
 
 typedef struct app_event {
@@ -85,6 +92,13 @@ void app_handle(app *a, const app_event *ev);
 const app_place *app_current(const app *a);
 /* The language the visitor chose, or NULL before they chose one. */
 const pack_language *app_language(const app *a);
+/* The staff overlay of a USB update: started, progress (permille, -1 while checking), result. */
+void app_service_begin(app *a);
+void app_service_progress(app *a, int permille);
+void app_service_result(app *a, bool installed, const char *de, const char *en);
+/* A new pack replaced the old one: the visit starts again on it. */
+void app_replace_pack(app *a, pack *p);
+
 /* Seconds left before the visit is forgotten, while the "still there?" countdown runs; 0 when
  * it does not. */
 int app_countdown(const app *a);

@@ -25,6 +25,10 @@ static const char USAGE[] =
     "  --page CODE         start on this page (needs --lang)\n"
     "  --idle SECONDS      go back to the language screen after this long untouched (default 90)\n"
     "  --clock 'YYYY-MM-DD HH:MM'  pretend it is this local time (screenshots, tests)\n"
+    "  --usb-dir DIR       watch for USB sticks mounted under DIR and install signed packs from\n"
+    "                      them (needs --data-dir and --trusted-keys; docs/update.md)\n"
+    "  --trusted-keys DIR  minisign public keys (*.pub) a pack must be signed with\n"
+    "  --region NAME       accept packs of this region only (default: the installed pack's)\n"
     "  --screenshot FILE   draw one screen into a PNG file and exit (no display needed)\n"
     "  --events FILE       replay an event script (docs/events.md) headless, print the state\n"
     "                      after every line, and exit\n"
@@ -35,6 +39,7 @@ static const char USAGE[] =
 typedef struct options {
     const char *data_dir;
     const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
+    const char *usb_dir, *keys, *region, *mountinfo;
     bool window;
     int width, height;
     unsigned long idle_ms;
@@ -74,6 +79,14 @@ static bool parse(int argc, char **argv, options *o)
                 return false;
             }
             i++;
+        } else if (next && !strcmp(a, "--usb-dir")) {
+            o->usb_dir = argv[++i];
+        } else if (next && !strcmp(a, "--trusted-keys")) {
+            o->keys = argv[++i];
+        } else if (next && !strcmp(a, "--region")) {
+            o->region = argv[++i];
+        } else if (next && !strcmp(a, "--mountinfo")) {
+            o->mountinfo = argv[++i]; /* tests: a mount table of their own */
         } else if (next && !strcmp(a, "--clock")) {
             o->clock = argv[++i];
         } else if (next && !strcmp(a, "--data-dir")) {
@@ -170,6 +183,14 @@ int main(int argc, char **argv)
     if (!session_init(&s, p, fonts, o.width, o.height, o.idle_ms, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
         return 1;
+    }
+    if (o.data_dir && o.keys) {
+        s.updates = (update_options){.data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region};
+        s.demo_path = o.pack ? o.pack : demo;
+        s.usb_root = o.usb_dir;
+        s.mountinfo = o.mountinfo ? o.mountinfo : "/proc/self/mountinfo";
+    } else if (o.usb_dir) {
+        fprintf(stderr, "wegweiser: --usb-dir needs --data-dir and --trusted-keys; sticks are ignored\n");
     }
     if (o.clock) {
         struct tm tm = {0};

@@ -3,6 +3,8 @@
 #include <SDL_image.h>
 #include <qrencode.h>
 #include <math.h>
+#include <stdio.h>
+#include <poll.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +280,34 @@ void platform_clock(session *s)
     app_handle(&s->app, &ev);
 }
 
+typedef struct redraw_target {
+    painter *p;
+} redraw_target;
+
+/* During a USB update the loop is busy copying: draw the overlay from the progress calls. */
+static void redraw_now(session *s, void *user)
+{
+    redraw_target *t = user;
+    SDL_PumpEvents();
+    draw(t->p, session_display(s));
+    SDL_RenderPresent(t->p->renderer);
+    notify_watchdog();
+}
+
+/* A stick mounted under the watched folder: the mount table's fd wakes poll(), no polling of
+ * folders. */
+static void check_sticks(session *s, update_watch *w, painter *p)
+{
+    struct pollfd pfd = {update_watch_fd(w), POLLPRI | POLLERR, 0};
+    if (poll(&pfd, 1, 0) <= 0)
+        return;
+    char dir[1024];
+    err e;
+    redraw_target t = {p};
+    while (update_watch_next(w, dir, sizeof dir, &e))
+        session_usb(s, dir, redraw_now, &t);
+}
+
 bool platform_run(session *s, bool fullscreen, err *e)
 {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
@@ -306,6 +336,13 @@ bool platform_run(session *s, bool fullscreen, err *e)
     Uint64 last = SDL_GetTicks64();
     unsigned long drawn_generation = 0;
     bool drawn = false;
+    update_watch *sticks = NULL;
+    if (s->usb_root && s->updates.data_dir) {
+        err we;
+        sticks = update_watch_open(s->usb_root, s->mountinfo, &we);
+        if (!sticks)
+            fprintf(stderr, "wegweiser: USB sticks will not be noticed: %s\n", we.msg);
+    }
     while (!quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, 100)) {
@@ -332,7 +369,10 @@ bool platform_run(session *s, bool fullscreen, err *e)
             drawn_generation = s->app.generation;
         }
         notify_watchdog(); /* the loop wakes at least every 100 ms */
+        if (sticks && drawn)
+            check_sticks(s, sticks, &p);
     }
+    update_watch_close(sticks);
     painter_free(&p);
     SDL_DestroyRenderer(p.renderer);
     SDL_DestroyWindow(window);

@@ -22,6 +22,54 @@ void session_free(session *s)
 {
     free(s->list);
     s->list = NULL;
+    pack_close(s->owned_pack);
+    s->owned_pack = NULL;
+}
+
+typedef struct usb_progress {
+    session *s;
+    session_progress_fn redraw;
+    void *user;
+} usb_progress;
+
+static void on_progress(void *user, long long done, long long total)
+{
+    usb_progress *u = user;
+    app_service_progress(&u->s->app, total > 0 ? (int)(done * 1000 / total) : 0);
+    if (u->redraw)
+        u->redraw(u->s, u->user);
+}
+
+bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user)
+{
+    if (!s->updates.data_dir)
+        return false;
+    app_service_begin(&s->app);
+    if (redraw)
+        redraw(s, user);
+    usb_progress u = {s, redraw, user};
+    update_options o = s->updates;
+    o.stick_dir = stick_dir;
+    o.progress = on_progress;
+    o.progress_user = &u;
+    update_result r;
+    bool installed = update_run(&o, &r);
+    if (installed) {
+        /* Open what a restart would open, so what staff see is what the kiosk will show. */
+        pack *fresh = NULL;
+        char what[1200];
+        err e;
+        update_open_installed(s->updates.data_dir, s->demo_path, &fresh, what, sizeof what, &e);
+        if (fresh) {
+            pack *old = s->owned_pack;
+            app_replace_pack(&s->app, fresh);
+            s->owned_pack = fresh;
+            /* The first pack belongs to whoever started the session; later ones to it. */
+            pack_close(old);
+        }
+    }
+    app_service_result(&s->app, installed, r.de, r.en);
+    return installed;
 }
 
 const view_list *session_display(session *s)
@@ -181,6 +229,10 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
             snprintf(ev.arg, sizeof ev.arg, "%.*s", (int)(q - start), start);
             app_handle(&s->app, &ev);
         }
+    } else if (!strcmp(verb, "usb")) {
+        if (!s->updates.data_dir)
+            return err_set(e, "'usb' needs the kiosk started with --data-dir and --trusted-keys");
+        session_usb(s, arg, NULL, NULL);
     } else if (!strcmp(verb, "wait")) {
         if (sscanf(arg, "%ld", &ms) != 1 || ms < 0)
             return err_set(e, "'wait' needs milliseconds");
@@ -190,7 +242,7 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
             return err_set(e, "'screenshot' needs a file name and a screen to draw on");
         return shot(s, arg, user, e);
     } else {
-        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, key, type, wait, screenshot)", verb);
+        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, key, type, usb, wait, screenshot)", verb);
     }
     return true;
 }
@@ -199,6 +251,10 @@ void session_describe(const session *s, char *out, size_t size)
 {
     static const char *const names[] = {"language", "home", "page", "keypad", "search"};
     const app_place *here = app_current(&s->app);
-    snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d", names[here->screen], here->page, s->app.lang,
-             here->scroll);
+    snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d%s", names[here->screen], here->page, s->app.lang,
+             here->scroll,
+             !s->app.service ? ""
+             : !s->app.service_done ? " service=busy"
+             : s->app.service_ok    ? " service=installed"
+                                    : " service=refused");
 }

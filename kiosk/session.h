@@ -6,6 +6,7 @@
 #define WW_SESSION_H
 
 #include "app.h"
+#include "update.h"
 #include "view.h"
 
 typedef struct session {
@@ -19,7 +20,16 @@ typedef struct session {
     bool down, dragging;
     int down_x, down_y, last_y;
     app_event pending; /* what the button under the finger does, seen when it went down */
+    /* USB updates: where packs are installed and which keys are trusted; data_dir NULL: off. */
+    update_options updates;
+    const char *demo_path; /* the last fallback when reopening after an update */
+    const char *usb_root;  /* sticks are mounted under here (the platform watches it); NULL: off */
+    const char *mountinfo; /* the mount table to watch (tests give their own) */
+    pack *owned_pack;      /* a pack the session opened after an update, closed with it */
 } session;
+
+/* Called during a USB update so the screen can show progress (the platform redraws). */
+typedef void (*session_progress_fn)(session *s, void *user);
 
 /* Called by the script's `screenshot FILE` line; NULL makes that line an error. */
 typedef bool (*session_screenshot_fn)(session *s, const char *path, void *user, err *e);
@@ -38,6 +48,10 @@ void session_tap(session *s, int x, int y);
 /* "back", "home", "keypad", "search", "german", "large", "language", "enter", "erase" */
 bool session_key(session *s, const char *name);
 void session_advance(session *s, unsigned long ms);
+
+/* A stick was mounted at `stick_dir`: runs the update with the staff overlay on screen, and on
+ * success switches to the new pack without a restart. True when a pack was installed. */
+bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user);
 
 /* Runs one script line; false with a message naming the problem. */
 bool session_script_line(session *s, const char *line, session_screenshot_fn shot, void *user, err *e);

@@ -1063,6 +1063,58 @@ bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_langu
     return l && l->height <= box.h && !l->cut_word;
 }
 
+/* What staff see during a USB update: in German and English, whatever the visitor's language,
+ * above everything; a tap closes it once the result is there. */
+static void service_overlay(ctx *c)
+{
+    view_cmd *shade = add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0,
+                                 c->a->service_done ? APP_EV_SERVICE_CLOSE : APP_EV_TICK, NULL, 0);
+    if (shade)
+        shade->color = SHADE;
+    int w = c->w * 85 / 100, h = c->h * 70 / 100;
+    view_rect card = {(c->w - w) / 2, (c->h - h) / 2, w, h};
+    add_rect(c, card, WHITE, c->radius * 2);
+    bool rtl = c->rtl;
+    c->rtl = false;
+    int x = card.x + c->margin, inner = w - 2 * c->margin, y = card.y + c->margin;
+    text_opts title = {c->title_px, true, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
+    const char *icon = !c->a->service_done ? "usb" : c->a->service_ok ? "check_circle" : "error";
+    SDL_Color tone = !c->a->service_done ? BRAND : c->a->service_ok ? OPEN_GREEN : ALARM_TEXT;
+    add_icon(c, x, y, c->title_px * 3 / 2, icon, tone);
+    y += add_text(c, x + c->title_px * 2, y, inner - c->title_px * 2, c->title_px * 3 / 2,
+                  "Inhalte aktualisieren · Content update", title) +
+         c->gap * 2;
+    text_opts body = {c->body_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
+    if (!c->a->service_done) {
+        bool copying = c->a->service_progress >= 0;
+        y += add_text(c, x, y, inner, 0,
+                      copying ? "Das Inhaltspaket wird geprüft und kopiert. Den Stick bitte stecken lassen."
+                              : "Der USB-Stick wird gelesen …",
+                      body) +
+             c->gap / 2;
+        body.color = MUTED;
+        y += add_text(c, x, y, inner, 0,
+                      copying ? "Checking and copying the content pack. Please leave the stick in."
+                              : "Reading the USB stick …",
+                      body) +
+             c->gap * 2;
+        int bar_h = c->body_px;
+        add_rect(c, (view_rect){x, y, inner, bar_h}, BORDER, bar_h / 2);
+        int done = copying ? inner * c->a->service_progress / 1000 : 0;
+        if (done > 0)
+            add_rect(c, (view_rect){x, y, done, bar_h}, BRAND, bar_h / 2);
+    } else {
+        body.bold = true;
+        y += add_text(c, x, y, inner, 0, c->a->service_de, body) + c->gap;
+        body.bold = false;
+        y += add_text(c, x, y, inner, 0, c->a->service_en, body) + c->gap * 2;
+        body.color = MUTED;
+        body.size = c->small_px;
+        add_text(c, x, y, inner, 0, "Zum Schließen tippen · Tap to close", body);
+    }
+    c->rtl = rtl;
+}
+
 void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height)
 {
     out->count = 0;
@@ -1078,6 +1130,8 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     if (!a->pack) {
         i18n_set_language("en");
         no_content_screen(&c);
+        if (a->service)
+            service_overlay(&c);
         return;
     }
     c.german = pack_language_find(a->pack, pack_get_meta(a->pack)->source_language);
@@ -1121,8 +1175,10 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
             footer(&c);
     }
     int seconds = app_countdown(a);
-    if (seconds)
+    if (seconds && !a->service)
         countdown(&c, seconds);
+    if (a->service)
+        service_overlay(&c);
 }
 
 const view_cmd *view_hit(const view_list *l, int x, int y)
