@@ -345,7 +345,7 @@ bool platform_run(session *s, bool fullscreen, err *e)
     }
     while (!quit) {
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, 100)) {
+        if (SDL_WaitEventTimeout(&ev, session_animating(s) ? 16 : 100)) {
             handle_event(s, &ev, &quit);
             while (SDL_PollEvent(&ev))
                 handle_event(s, &ev, &quit);

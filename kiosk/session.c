@@ -110,6 +110,8 @@ void session_press(session *s, int x, int y)
     s->down_x = x;
     s->down_y = y;
     s->last_y = y;
+    s->velocity = 0; /* a finger on the glass stops a fling */
+    s->last_move_ms = s->app.now_ms;
     /* What the person saw when they pressed decides what the tap does, even if the press
      * itself changes the screen (it ends a "still there?" countdown, for one). */
     const view_cmd *cmd = view_hit(session_display(s), x, y);
@@ -127,8 +129,13 @@ void session_move(session *s, int x, int y)
         app_handle(&s->app, &(app_event){.type = APP_EV_RELEASE}); /* a drag presses no button */
     }
     if (s->dragging && y != s->last_y) {
+        unsigned long dt = s->app.now_ms - s->last_move_ms;
+        /* The finger's speed over the last moves, for a fling when it lets go. */
+        if (dt > 0)
+            s->velocity = (s->velocity + (double)(s->last_y - y) / (double)dt) / 2;
         app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = s->last_y - y});
         s->last_y = y;
+        s->last_move_ms = s->app.now_ms;
     }
 }
 
@@ -138,8 +145,13 @@ void session_release(session *s, int x, int y)
         return;
     session_move(s, x, y);
     s->down = false;
-    if (s->dragging)
+    if (s->dragging) {
+        /* A finger that rested before lifting does not fling. */
+        if (s->app.now_ms - s->last_move_ms > 100)
+            s->velocity = 0;
         return;
+    }
+    s->velocity = 0;
     app_handle(&s->app, &(app_event){.type = APP_EV_RELEASE});
     app_handle(&s->app, &s->pending);
 }
@@ -169,8 +181,23 @@ bool session_key(session *s, const char *name)
     return true;
 }
 
+bool session_animating(const session *s) { return !s->down && (s->velocity > 0.05 || s->velocity < -0.05); }
+
 void session_advance(session *s, unsigned long ms)
 {
+    /* A fling: the page glides on and slows down, as on a phone (friction per millisecond). */
+    if (!s->down && (s->velocity > 0.05 || s->velocity < -0.05) && ms > 0) {
+        double moved = 0;
+        for (unsigned long t = 0; t < ms && (s->velocity > 0.05 || s->velocity < -0.05); t++) {
+            moved += s->velocity;
+            s->velocity *= 0.997;
+        }
+        const app_place *here = app_current(&s->app);
+        int before = here->scroll;
+        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = (int)moved});
+        if (app_current(&s->app)->scroll == before && (int)moved != 0)
+            s->velocity = 0; /* at the end of the page */
+    }
     app_handle(&s->app, &(app_event){.type = APP_EV_TICK, .value = (int)ms});
 }
 

@@ -20,6 +20,8 @@ typedef struct session {
     bool down, dragging;
     int down_x, down_y, last_y;
     app_event pending; /* what the button under the finger does, seen when it went down */
+    unsigned long last_move_ms;
+    double velocity; /* px per ms of the last drag; a fling carries on with it, slowing down */
     /* USB updates: where packs are installed and which keys are trusted; data_dir NULL: off. */
     update_options updates;
     const char *demo_path; /* the last fallback when reopening after an update */
@@ -48,6 +50,8 @@ void session_tap(session *s, int x, int y);
 /* "back", "home", "keypad", "search", "german", "large", "language", "enter", "erase" */
 bool session_key(session *s, const char *name);
 void session_advance(session *s, unsigned long ms);
+/* True while something moves by itself (a fling): the screen wants frames, not just events. */
+bool session_animating(const session *s);
 
 /* A stick was mounted at `stick_dir`: runs the update with the staff overlay on screen, and on
  * success switches to the new pack without a restart. True when a pack was installed. */

@@ -526,3 +526,39 @@ TEST(session_large_text_makes_text_larger)
     session_free(s);
     pack_close(p);
 }
+
+TEST(session_fling_glides_on_and_stops)
+{
+    pack *p = demo();
+    session *s = visit(p, "de", 800, 480);
+    app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "310"});
+    session_display(s);
+    int max = app_current(&s->app)->scroll_max;
+    CHECK(max > 200);
+    /* A quick flick: 120 px in 60 ms, then the finger lifts. */
+    session_press(s, 400, 350);
+    for (int i = 1; i <= 6; i++) {
+        session_advance(s, 10);
+        session_move(s, 400, 350 - i * 20);
+    }
+    session_release(s, 400, 230);
+    int after_drag = app_current(&s->app)->scroll;
+    CHECK(session_animating(s));
+    session_advance(s, 200);
+    session_display(s);
+    int later = app_current(&s->app)->scroll;
+    CHECK(later > after_drag);
+    session_advance(s, 5000);
+    session_display(s);
+    CHECK(!session_animating(s));
+    /* A slow drag that rests before lifting does not fling. */
+    app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = -100000});
+    session_press(s, 400, 350);
+    session_advance(s, 50);
+    session_move(s, 400, 300);
+    session_advance(s, 500);
+    session_release(s, 400, 300);
+    CHECK(!session_animating(s));
+    session_free(s);
+    pack_close(p);
+}
