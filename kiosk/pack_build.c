@@ -178,6 +178,22 @@ static bool parse_int(const char *s, int *out)
     return true;
 }
 
+/* A source file as text: read whole, and refused with its line when it is not UTF-8. */
+static char *read_source(src *s, const char *path)
+{
+    size_t len;
+    char *buf = read_file(s, path, &len);
+    if (!buf)
+        return NULL;
+    int bad = invalid_utf8_line(buf, len);
+    if (bad) {
+        free(buf);
+        problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
+        return NULL;
+    }
+    return buf;
+}
+
 static bool parse_language(src *s, char *value, const char *path, int line)
 {
     if (s->language_count >= PACK_LANGUAGES_MAX)
@@ -224,16 +240,10 @@ static bool read_region(src *s)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/region.txt", s->dir);
-    size_t len;
-    char *buf = read_file(s, path, &len);
+    char *buf = read_source(s, path);
     if (!buf)
         return false;
     bool ok = true;
-    int bad = invalid_utf8_line(buf, len);
-    if (bad) {
-        free(buf);
-        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
-    }
     char *cursor = buf, *raw;
     for (int line = 1; (raw = next_line(&cursor)); line++) {
         char *l = trim(raw), *key, *value;
@@ -286,16 +296,10 @@ static bool read_region(src *s)
 
 static bool read_page_file(src *s, src_page *pg)
 {
-    size_t len;
-    char *buf = read_file(s, pg->path, &len);
+    char *buf = read_source(s, pg->path);
     if (!buf)
         return false;
     bool ok = true, have_code = false;
-    int bad = invalid_utf8_line(buf, len);
-    if (bad) {
-        free(buf);
-        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", pg->path, bad);
-    }
     snprintf(pg->page.kind, sizeof pg->page.kind, "article");
     char *cursor = buf, *raw;
     for (int line = 1; (raw = next_line(&cursor)); line++) {
@@ -363,15 +367,9 @@ static int bad_link_line(const src *s, const char *body, int first_line, char *c
 
 static bool read_text_file(src *s, src_page *pg, const pack_language *lang, const char *path)
 {
-    size_t len;
-    char *buf = read_file(s, path, &len);
+    char *buf = read_source(s, path);
     if (!buf)
         return false;
-    int bad = invalid_utf8_line(buf, len);
-    if (bad) {
-        free(buf);
-        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
-    }
     src_text *t = &pg->texts[pg->text_count];
     memset(t, 0, sizeof *t);
     snprintf(t->lang, sizeof t->lang, "%s", lang->code);
@@ -536,15 +534,9 @@ static bool yes_no(src *s, const char *value, bool *out, const char *path, int l
 
 static bool read_office_file(src *s, pack_office *o, const char *path)
 {
-    size_t len;
-    char *buf = read_file(s, path, &len);
+    char *buf = read_source(s, path);
     if (!buf)
         return false;
-    int bad = invalid_utf8_line(buf, len);
-    if (bad) {
-        free(buf);
-        return problem(s, "%s:%d: not valid UTF-8; save the file as UTF-8", path, bad);
-    }
     bool ok = true;
     char *cursor = buf, *raw;
     for (int line = 1; (raw = next_line(&cursor)); line++) {
