@@ -257,7 +257,8 @@ bool pack_text_get(pack *p, const char *page, const char *lang, pack_text *out, 
 {
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st;
-    const char *sql = "SELECT title, summary, body, review, source_version FROM texts WHERE page=?1 AND lang=?2";
+    const char *sql = "SELECT title, summary, body, review, source_version, coalesce(audio, '') FROM texts"
+                      " WHERE page=?1 AND lang=?2";
     if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
         return err_set(e, "cannot read page %s: %s", page, sqlite3_errmsg(p->db));
     sqlite3_bind_text(st, 1, page, -1, SQLITE_STATIC);
@@ -270,6 +271,7 @@ bool pack_text_get(pack *p, const char *page, const char *lang, pack_text *out, 
         out->body = dup_column(st, 2);
         copy_text(out->review, sizeof out->review, sqlite3_column_text(st, 3));
         out->source_version = sqlite3_column_int(st, 4);
+        copy_text(out->audio, sizeof out->audio, sqlite3_column_text(st, 5));
         if (!out->title || !out->summary || !out->body) {
             pack_text_free(out);
             found = err_set(e, "out of memory reading page %s", page);
@@ -360,4 +362,28 @@ int pack_translation_stats(pack *p, pack_lang_stats *out, int max)
         sqlite3_finalize(q);
     }
     return n;
+}
+
+bool pack_asset_get(pack *p, const char *hash, unsigned char **data, size_t *size, char *kind, size_t kind_size)
+{
+    *data = NULL;
+    *size = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(p->db, "SELECT data, kind FROM assets WHERE hash = ?1", -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    if (found) {
+        int n = sqlite3_column_bytes(st, 0);
+        *data = malloc(n > 0 ? (size_t)n : 1);
+        found = *data != NULL;
+        if (found) {
+            if (n > 0)
+                memcpy(*data, sqlite3_column_blob(st, 0), (size_t)n);
+            *size = (size_t)n;
+            copy_text(kind, kind_size, sqlite3_column_text(st, 1));
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
 }

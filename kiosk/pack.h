@@ -90,6 +90,9 @@ typedef enum pack_open_state {
  * holidays and temporary closures); *minute gets the time that goes with it. */
 pack_open_state pack_office_state(const pack_office *o, int weekday, int now_minute, const char *date, int *minute);
 
+/* An asset (a recording, a picture) by its hash: *data is malloc'ed, the caller frees it. */
+bool pack_asset_get(pack *p, const char *hash, unsigned char **data, size_t *size, char *kind, size_t kind_size);
+
 /* Reads an office by id; false when there is none. */
 bool pack_office_get(pack *p, const char *id, pack_office *out);
 
@@ -100,6 +103,7 @@ typedef struct pack_text {
     char *body;
     char review[16]; /* "source", "machine" or "done" */
     int source_version;
+    char audio[65]; /* a read-aloud recording's asset hash, "" when there is none */
 } pack_text;
 
 /* Opens an existing pack read-only. Runs SQLite's quick_check and rejects a file that is

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #define MAX_PAGES 4096
@@ -21,6 +22,7 @@ typedef struct src_text {
     int version;         /* German source: its version */
     int translated_from; /* translation: the source version it follows */
     char review[16];
+    char audio[65]; /* read-aloud recording: hash of an asset, "" when there is none */
     char path[1100];
     int translated_from_line, review_line;
 } src_text;
@@ -46,6 +48,10 @@ typedef struct src {
     char source[512]; /* region.txt `source`: where the content comes from and its licence */
     pack_office *offices;
     int office_count;
+    struct src_asset {
+        char hash[65], name[128], kind[16], path[1100];
+    } *assets;
+    int asset_count;
 } src;
 
 static bool problem(src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -192,6 +198,46 @@ static char *read_source(src *s, const char *path)
         return NULL;
     }
     return buf;
+}
+
+#define ASSET_MAX_BYTES (16 << 20)
+
+/* An asset named in a text (assets/<name>): checked, hashed (BLAKE2b-256), kept once however
+ * many texts use it. Writes its hash into `hash`. */
+static bool add_asset(src *s, const char *name, const char *kind, const char *file, int line, char hash[65])
+{
+    if (sodium_init() < 0)
+        return problem(s, "cannot start libsodium to hash %s", name);
+    if (!*name || strchr(name, '/') || name[0] == '.')
+        return problem(s, "%s:%d: '%s' must be a file name in the assets folder", file, line, name);
+    char path[1100];
+    snprintf(path, sizeof path, "%s/assets/%s", s->dir, name);
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return problem(s, "%s:%d: %s %s is not in the assets folder (%s)", file, line, kind, name, path);
+    if (st.st_size > ASSET_MAX_BYTES)
+        return problem(s, "%s:%d: %s is larger than %d MiB", file, line, name, ASSET_MAX_BYTES >> 20);
+    size_t len;
+    char *data = read_file(s, path, &len);
+    if (!data)
+        return false;
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof digest, (const unsigned char *)data, len, NULL, 0);
+    free(data);
+    sodium_bin2hex(hash, 65, digest, sizeof digest);
+    for (int i = 0; i < s->asset_count; i++)
+        if (!strcmp(s->assets[i].hash, hash))
+            return true;
+    struct src_asset *bigger = realloc(s->assets, (size_t)(s->asset_count + 1) * sizeof *bigger);
+    if (!bigger)
+        return problem(s, "out of memory");
+    s->assets = bigger;
+    struct src_asset *a = &s->assets[s->asset_count++];
+    snprintf(a->hash, sizeof a->hash, "%s", hash);
+    snprintf(a->name, sizeof a->name, "%s", name);
+    snprintf(a->kind, sizeof a->kind, "%s", kind);
+    snprintf(a->path, sizeof a->path, "%s", path);
+    return true;
 }
 
 static bool parse_language(src *s, char *value, const char *path, int line)
@@ -406,8 +452,11 @@ static bool read_text_file(src *s, src_page *pg, const pack_language *lang, cons
                 ok = problem(s, "%s:%d: review must be machine or done", path, line);
             else if (!is_source)
                 snprintf(t->review, sizeof t->review, "%s", value);
+        } else if (!strcmp(key, "audio")) {
+            if (!add_asset(s, value, "audio", path, line, t->audio))
+                ok = false;
         } else {
-            ok = problem(s, "%s:%d: unknown key '%s' (known: title, summary, version, translated-from, review)",
+            ok = problem(s, "%s:%d: unknown key '%s' (known: title, summary, version, translated-from, review, audio)",
                          path, line, key);
         }
     }
@@ -753,6 +802,7 @@ static void src_free(src *s)
         }
     free(s->pages);
     free(s->offices);
+    free(s->assets);
 }
 
 static const char SCHEMA_SQL[] =
@@ -770,7 +820,9 @@ static const char SCHEMA_SQL[] =
     "CREATE TABLE office_holidays(office TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY(office, date))"
     " WITHOUT ROWID;"
     "CREATE TABLE texts(page TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,"
-    " body TEXT NOT NULL, source_version INTEGER NOT NULL, review TEXT NOT NULL, PRIMARY KEY(page, lang))"
+    " body TEXT NOT NULL, source_version INTEGER NOT NULL, review TEXT NOT NULL, audio TEXT,"
+    " PRIMARY KEY(page, lang)) WITHOUT ROWID;"
+    "CREATE TABLE assets(hash TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, data BLOB NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE VIRTUAL TABLE search USING fts5(page UNINDEXED, lang UNINDEXED, title, body,"
     " tokenize='unicode61 remove_diacritics 2');";
@@ -833,6 +885,29 @@ static bool write_office(sqlite3 *db, const pack_office *o)
     return ok;
 }
 
+static bool write_asset(sqlite3 *db, const struct src_asset *a)
+{
+    FILE *f = fopen(a->path, "rb");
+    if (!f)
+        return false;
+    unsigned char *data = malloc(ASSET_MAX_BYTES);
+    size_t n = data ? fread(data, 1, ASSET_MAX_BYTES, f) : 0;
+    fclose(f);
+    sqlite3_stmt *st = NULL;
+    bool ok = data && sqlite3_prepare_v2(db, "INSERT INTO assets(hash, name, kind, data) VALUES(?1, ?2, ?3, ?4)", -1,
+                                         &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(st, 1, a->hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, a->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, data, (int)n, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    free(data);
+    return ok;
+}
+
 static bool write_pack(const src *s, const char *path, err *e)
 {
     sqlite3 *db;
@@ -881,16 +956,19 @@ static bool write_pack(const src *s, const char *path, err *e)
                        t, 5, (int[]){pg->page.order}, 1);
         for (int l = 0; ok && l < pg->text_count; l++) {
             const src_text *x = &pg->texts[l];
-            const char *tt[] = {pg->page.code, x->lang, x->title, x->summary, x->body, x->review};
+            const char *tt[] = {pg->page.code, x->lang, x->title, x->summary, x->body, x->review,
+                                x->audio[0] ? x->audio : NULL};
             ok = exec_bind(db,
-                           "INSERT INTO texts(page, lang, title, summary, body, review, source_version)"
-                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           tt, 6, (int[]){x->translated_from}, 1);
+                           "INSERT INTO texts(page, lang, title, summary, body, review, audio, source_version)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           tt, 7, (int[]){x->translated_from}, 1);
             ok = ok && index_text(db, pg->page.code, x);
         }
     }
     for (int i = 0; ok && i < s->office_count; i++)
         ok = write_office(db, &s->offices[i]);
+    for (int i = 0; ok && i < s->asset_count; i++)
+        ok = write_asset(db, &s->assets[i]);
     ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         err_set(e, "cannot write %s: %s", path, sqlite3_errmsg(db));

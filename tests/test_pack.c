@@ -302,3 +302,54 @@ TEST(pack_search_finds_pages_in_every_language)
     CHECK_INT(pack_search(p, "de", "   ", none, 1), 0);
     pack_close(p);
 }
+
+TEST(pack_assets_by_hash)
+{
+    const char *d = small_region("assets");
+    char path[700];
+    snprintf(path, sizeof path, "%s/assets", d);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && head -c 3000 /dev/urandom > %s/arbeit.ogg && cp %s/arbeit.ogg %s/again.ogg",
+             path, path, path, path);
+    CHECK(system(cmd) == 0);
+    /* Two texts name the same recording under two names: it is stored once. */
+    write_file(d, "pages/a/de.txt", "title: Arbeit\nsummary: Alles\nversion: 3\naudio: arbeit.ogg\n\nText.\n");
+    write_file(d, "pages/a/ar.txt", "title: العمل\ntranslated-from: 3\naudio: again.ogg\n\nنص\n");
+    char out[700];
+    snprintf(out, sizeof out, "%s/assets.pack", test_tmpdir());
+    err e;
+    CHECK(pack_build(d, out, &e));
+    pack *p = pack_open(out, &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    pack_text de, ar;
+    CHECK(pack_text_get(p, "10", "de", &de, &e));
+    CHECK(pack_text_get(p, "10", "ar", &ar, &e));
+    CHECK_INT(strlen(de.audio), 64);
+    CHECK_STR(de.audio, ar.audio);
+    unsigned char *data = NULL;
+    size_t size = 0;
+    char kind[16];
+    CHECK(pack_asset_get(p, de.audio, &data, &size, kind, sizeof kind));
+    CHECK_INT(size, 3000);
+    CHECK_STR(kind, "audio");
+    char file[800];
+    snprintf(file, sizeof file, "%s/arbeit.ogg", path);
+    FILE *f = fopen(file, "rb");
+    unsigned char orig[3000];
+    CHECK(f && fread(orig, 1, sizeof orig, f) == 3000);
+    if (f)
+        fclose(f);
+    CHECK(data && !memcmp(data, orig, 3000));
+    free(data);
+    CHECK(!pack_asset_get(p, "0000", &data, &size, kind, sizeof kind));
+    pack_text_free(&de);
+    pack_text_free(&ar);
+    pack_close(p);
+    /* A recording that is not there is named with its file and line. */
+    write_file(d, "pages/b/de.txt", "title: Kurs\nsummary:\naudio: fehlt.ogg\n\nText\n");
+    CHECK(strstr(build_error(d), "pages/b/de.txt:3: audio fehlt.ogg is not in the assets folder") != NULL);
+    write_file(d, "pages/b/de.txt", "title: Kurs\naudio: ../../etc/passwd\n\nText\n");
+    CHECK(strstr(build_error(d), "must be a file name in the assets folder") != NULL);
+}
