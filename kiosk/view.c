@@ -39,6 +39,8 @@ typedef struct ctx {
     bool typing; /* keypad or search: no footer, the keys need the room */
     char title[256]; /* for the header, set by the screen */
     char code[PACK_CODE_MAX];
+    char web[4][128]; /* web addresses in the article, offered as QR codes under it */
+    int web_count;
 } ctx;
 
 static const char *keep(ctx *c, const char *s)
@@ -505,6 +507,13 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
         text_box boxes[8];
         int n = text_link_boxes(layout, i + 1, boxes, 8);
         bool page = links[i].kind == VIEW_LINK_PAGE;
+        if (links[i].kind == VIEW_LINK_WEB && c->web_count < 4) {
+            bool seen = false;
+            for (int k = 0; k < c->web_count; k++)
+                seen |= !strcmp(c->web[k], links[i].target);
+            if (!seen)
+                snprintf(c->web[c->web_count++], sizeof c->web[0], "%s", links[i].target);
+        }
         SDL_Color color = page ? CHIP_PAGE : links[i].kind == VIEW_LINK_PHONE ? CHIP_PHONE : CHIP_OTHER;
         int pad = c->gap / 3;
         for (int b = 0; b < n && b < 8; b++) {
@@ -580,6 +589,22 @@ static int article(ctx *c, const char *body, int y)
         y += body_paragraph(c, y, para, c->body_px, false, 0) + para_gap;
     free(para);
     free(line);
+    /* A kiosk has no browser: web addresses go along to the visitor's phone as QR codes. */
+    int qr = c->base * 24 / 100;
+    for (int i = 0; i < c->web_count; i++) {
+        add_rect(c, place(c, c->content.x, y, c->content.w, qr + c->gap), WHITE, c->radius);
+        view_cmd *code = add(c, VIEW_QR, place(c, c->content.x + c->gap / 2, y + c->gap / 2, qr, qr));
+        if (code) {
+            code->text = keep(c, c->web[i]);
+            code->color = INK;
+        }
+        int tx = c->content.x + qr + c->gap * 2;
+        text_opts o = content_text(c, c->body_px, true, INK);
+        o.center_v = true;
+        add_text(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, qr + c->gap, c->web[i], o);
+        y += qr + c->gap * 2;
+    }
+    c->web_count = 0;
     return y - y0;
 }
 

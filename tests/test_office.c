@@ -168,3 +168,24 @@ TEST(office_qr_code_is_readable)
     CHECK_INT(test_run(cmd, out, sizeof out), 0);
     CHECK(strstr(out, "Jobcenter Testkreis\nMusterstraße 1, 67657 Kaiserslautern\nTel. 0631 0000-0") != NULL);
 }
+
+TEST(article_web_links_come_as_qr_codes)
+{
+    err e;
+    pack *p = pack_open(test_demo_pack(), &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    session s;
+    CHECK(session_init(&s, p, test_fonts(), 1280, 800, 90000, &e));
+    app_handle(&s.app, &(app_event){.type = APP_EV_LANGUAGE, .arg = "ar"});
+    app_handle(&s.app, &(app_event){.type = APP_EV_OPEN, .arg = "210"});
+    session_display(&s);
+    app_handle(&s.app, &(app_event){.type = APP_EV_SCROLL, .value = 100000});
+    const view_cmd *qr = find_qr(session_display(&s));
+    CHECK(qr != NULL);
+    if (qr)
+        CHECK_STR(qr->text, "https://www.anerkennung-in-deutschland.de");
+    session_free(&s);
+    pack_close(p);
+}
