@@ -32,11 +32,14 @@ static const char USAGE[] =
     "                        each visual line in visual order\n"
     "Each verb explains itself with --help.\n";
 
-static bool wants_help(int argc, char **argv)
+/* Prints the verb's help when it was asked for; the verb then returns 0. */
+static bool help_asked(int argc, char **argv, const char *help)
 {
     for (int i = 2; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(help, stdout);
             return true;
+        }
     return false;
 }
 
@@ -45,10 +48,8 @@ static int cmd_build(int argc, char **argv)
     static const char help[] = "usage: wegweiser-pack build SRC -o PACK\n"
                                "Reads content sources (content/README.md) from SRC and writes the pack to PACK.\n"
                                "Refuses sources with errors and names the file and line of the first one.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     const char *src = NULL, *out = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc)
@@ -76,10 +77,8 @@ static int cmd_info(int argc, char **argv)
 {
     static const char help[] = "usage: wegweiser-pack info PACK\n"
                                "Prints the pack's region, version and, per language, how many pages it has.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     if (argc != 3) {
         fputs(help, stderr);
         return 2;
@@ -113,10 +112,8 @@ static int cmd_keygen(int argc, char **argv)
         "with it and `minisign -V -p PUBKEY` can check. The secret key has no password: keep it on\n"
         "the signing PC only (the file is readable by its owner only). Existing files are kept\n"
         "unless -f is given.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     const char *pub = NULL, *sec = NULL;
     bool force = false;
     for (int i = 2; i < argc; i++) {
@@ -179,10 +176,8 @@ static int cmd_sign(int argc, char **argv)
         "  wegweiser region=kaiserslautern version=2026-11-22 schema=1 size=123456\n"
         "--comment adds ' comment=TEXT' to it (one line), signed as well. SECKEY is a key from\n"
         "'wegweiser-pack keygen' or 'minisign -G -W' (a key with a password: use 'minisign -S').\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     const char *pack_path = NULL, *key = NULL, *comment = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--key") && i + 1 < argc)
@@ -224,10 +219,8 @@ static int cmd_verify(int argc, char **argv)
         "Checks PACK.minisig against the pack and the public key (from 'wegweiser-pack keygen' or\n"
         "minisign) and prints the signature's trusted comment. Exit status 0 only when both the\n"
         "signature and the trusted comment check out.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     const char *pack_path = NULL, *pub = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--pubkey") && i + 1 < argc)
@@ -320,10 +313,8 @@ static int cmd_layout(int argc, char **argv)
         "With no --width a paragraph is one line. --json prints one object per visual line instead:\n"
         "{\"paragraph\", \"line\", \"text\" (visual order), \"x\", \"width\", \"runs\": [{\"start\", \"end\"\n"
         "(code points of the input paragraph), \"level\", \"script\", \"font\", \"x\", \"width\"}]}.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     const char *lang = NULL, *pack_path = NULL;
     int width = 0, size = 32;
     bool json = false;
@@ -407,10 +398,8 @@ static int cmd_diff(int argc, char **argv)
                                "Shows what carrying NEW to the kiosks changes: per language the pages added (+),\n"
                                "changed (~) and removed (-), and offices whose details or hours changed.\n"
                                "Exit status 0 when the packs could be compared.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     if (argc != 4) {
         fputs(help, stderr);
         return 2;
@@ -442,10 +431,8 @@ static int cmd_check(int argc, char **argv)
         "no bundled font covers, titles too long for a tile at 800x480, unknown icons), then a table\n"
         "per language. For a pack (a file): checks it opens as a valid pack and prints the table.\n"
         "Exit status 0 when there is no error (warnings allowed), 1 when there is one.\n";
-    if (wants_help(argc, argv)) {
-        fputs(help, stdout);
+    if (help_asked(argc, argv, help))
         return 0;
-    }
     if (argc != 3) {
         fputs(help, stderr);
         return 2;
