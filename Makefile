@@ -73,7 +73,7 @@ check: deps
 	@$(MAKE) --no-print-directory all $(ASAN)/tests $(ASAN)/wegweiser $(ASAN)/wegweiser-pack
 	WW_BIN=$(ASAN) WW_BUILD=$(BUILD) SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy \
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 \
-	UBSAN_OPTIONS=print_stacktrace=1 $(ASAN)/tests
+	UBSAN_OPTIONS=print_stacktrace=1 $(ASAN)/tests $(T)
 
 # The install paths are compiled into paths.o: rebuild it when PREFIX changes.
 $(BUILD)/prefix.stamp: FORCE | $(BUILD)/obj
