@@ -270,6 +270,13 @@ void app_handle(app *a, const app_event *ev)
     case APP_EV_SEARCH:
         open_tool(a, APP_SCREEN_SEARCH);
         break;
+    case APP_EV_ABOUT:
+        if (a->lang[0] && here->screen != APP_SCREEN_ABOUT) {
+            if (a->depth < 2)
+                push(a, APP_SCREEN_HOME, NULL);
+            push(a, APP_SCREEN_ABOUT, NULL);
+        }
+        break;
     case APP_EV_TYPE:
         type(a, ev->arg);
         break;

@@ -20,6 +20,7 @@ typedef enum app_screen {
     APP_SCREEN_PAGE,
     APP_SCREEN_KEYPAD, /* "go to page": the caseworker's code */
     APP_SCREEN_SEARCH,
+    APP_SCREEN_ABOUT, /* who made the content, where it comes from, its licence, versions */
 } app_screen;
 
 typedef struct app_place {
@@ -66,6 +67,7 @@ typedef enum app_event_type {
     APP_EV_HOME,
     APP_EV_KEYPAD, /* open the "go to page" keypad */
     APP_EV_SEARCH, /* open search */
+    APP_EV_ABOUT,  /* open the about page */
     APP_EV_TYPE,   /* arg: UTF-8 text to add */
     APP_EV_ERASE,  /* remove the last character typed */
     APP_EV_ENTER,  /* keypad: go to the typed code */

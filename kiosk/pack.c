@@ -86,6 +86,8 @@ static bool load_meta(pack *p, err *e)
             copy_text(m->created, sizeof m->created, value);
         else if (!strcmp(key, "min_firmware"))
             copy_text(m->min_firmware, sizeof m->min_firmware, value);
+        else if (!strcmp(key, "source"))
+            copy_text(m->source, sizeof m->source, value);
         else if (!strcmp(key, "source_language"))
             copy_text(m->source_language, sizeof m->source_language, value);
         else if (!strcmp(key, "demo"))

@@ -31,6 +31,7 @@ typedef struct pack_meta {
     char source_language[PACK_LANG_MAX];
     char created[32];      /* the day the content was made (region.txt `created`, else its version) */
     char min_firmware[32]; /* the oldest kiosk software that shows this pack correctly */
+    char source[512];      /* where the content comes from and under which licence, or "" */
     int schema_version;
     bool demo;
 } pack_meta;

@@ -169,7 +169,8 @@ bool session_key(session *s, const char *name)
         app_event_type type;
     } keys[] = {{"back", APP_EV_BACK},     {"home", APP_EV_HOME},           {"keypad", APP_EV_KEYPAD},
                 {"search", APP_EV_SEARCH}, {"german", APP_EV_TOGGLE_GERMAN}, {"large", APP_EV_TOGGLE_LARGE},
-                {"language", APP_EV_PICK_LANGUAGE}, {"enter", APP_EV_ENTER},  {"erase", APP_EV_ERASE}};
+                {"language", APP_EV_PICK_LANGUAGE}, {"enter", APP_EV_ENTER},  {"erase", APP_EV_ERASE},
+                {"about", APP_EV_ABOUT}};
     app_event ev = {0};
     size_t i = 0;
     while (i < sizeof keys / sizeof keys[0] && strcmp(keys[i].name, name))
@@ -276,7 +277,7 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
 
 void session_describe(const session *s, char *out, size_t size)
 {
-    static const char *const names[] = {"language", "home", "page", "keypad", "search"};
+    static const char *const names[] = {"language", "home", "page", "keypad", "search", "about"};
     const app_place *here = app_current(&s->app);
     snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d%s", names[here->screen], here->page, s->app.lang,
              here->scroll,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "version.h"
 #include "view_private.h"
 
 static const SDL_Color BACKGROUND = {0xF4, 0xF1, 0xEA, 0xFF};
@@ -463,6 +464,23 @@ static int page_row(ctx *c, const pack_page *page, const char *title, const char
     return row_h + c->gap;
 }
 
+/* A row that sends an event: icon and label, like a page row. */
+static int action_row(ctx *c, const char *icon_name, const char *label, app_event_type type, int y)
+{
+    int icon = c->base * 9 / 100;
+    int x = c->content.x, w = c->content.w;
+    int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
+    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START};
+    const text_layout *tl = text_layout_cached(c->f, label, NULL, 0, &ts, tw);
+    int row_h = (tl ? tl->height : 0) + c->gap * 2;
+    if (row_h < c->base * 16 / 100)
+        row_h = c->base * 16 / 100;
+    add_card(c, place(c, x, y, w, row_h), type, NULL, 0);
+    add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
+    add_text(c, tx, y + (row_h - (tl ? tl->height : 0)) / 2, tw, 0, label, content_text(c, ts.size_px, true, INK));
+    return row_h + c->gap;
+}
+
 /* The pages under a page, one row each; with German beside, the German title is the second line. */
 static int page_list(ctx *c, const pack_page *page, int y)
 {
@@ -790,6 +808,8 @@ static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
         height += article(c, t->body, y + height);
     if (strcmp(page->kind, "topic"))
         height += page_list(c, page, y + height);
+    if (!strcmp(page->kind, "help"))
+        height += action_row(c, "info", _("About this kiosk"), APP_EV_ABOUT, y + height);
     return height;
 }
 
@@ -819,7 +839,6 @@ static int german_beside(ctx *c, const pack_page *page, const pack_text *t, int 
         c->lang = lang;
         c->rtl = rtl;
         height = own > theirs ? own : theirs;
-        c->l->cmds[c->l->count - 1].rect.h += 0;
         for (int i = c->l->count - 1; i >= 0; i--)
             if (c->l->cmds[i].kind == VIEW_RECT && c->l->cmds[i].rect.w == 2 && c->l->cmds[i].rect.h == 10) {
                 c->l->cmds[i].rect.h = height;
@@ -859,6 +878,51 @@ static int page_screen(ctx *c, int y)
     int height = beside ? german_beside(c, page, &t, y) + page_list(c, page, y) : page_body(c, page, &t, y);
     pack_text_free(&t);
     return height;
+}
+
+/* One fact on the about page: a label in the visitor's language, the value as the pack says it. */
+static int about_fact(ctx *c, int y, const char *label, const char *value)
+{
+    if (!value || !value[0])
+        return 0;
+    int h = add_text(c, c->content.x, y, c->content.w, 0, label, ui_text(c, c->small_px, true, MUTED));
+    /* Staff write these in their own language: isolated, so a German sentence keeps its full
+     * stop where it belongs while the line still starts at the visitor's start edge. */
+    char isolated[700];
+    snprintf(isolated, sizeof isolated, "\u2068%s\u2069", value);
+    h += add_text(c, c->content.x, y + h, c->content.w, 0, isolated, content_text(c, c->body_px, false, INK));
+    return h + c->gap;
+}
+
+/* Who made the content, where it comes from and under which licence (an Integreat import
+ * names its source here), and which versions of content and software are running. */
+static int about_screen(ctx *c, int y)
+{
+    const pack_meta *m = pack_get_meta(c->a->pack);
+    snprintf(c->title, sizeof c->title, "%s", _("About this kiosk"));
+    int y0 = y;
+    char version[160], count[64];
+    snprintf(version, sizeof version, "%s%s%s", m->version,
+             m->created[0] && strcmp(m->created, m->version) ? " / " : "", strcmp(m->created, m->version) ? m->created : "");
+    snprintf(count, sizeof count, "%d", pack_page_count(c->a->pack));
+    char pages[64], languages[512] = "";
+    digits(c, count, pages, sizeof pages);
+    for (int i = 0; i < pack_language_count(c->a->pack); i++) {
+        size_t n = strlen(languages);
+        /* Each name isolated: an Arabic name between Latin ones keeps its place. */
+        snprintf(languages + n, sizeof languages - n, "%s\u2068%s\u2069", i ? " · " : "",
+                 pack_language_at(c->a->pack, i)->native_name);
+    }
+    y += about_fact(c, y, _("Content"), m->name);
+    y += about_fact(c, y, _("Published by"), m->publisher);
+    y += about_fact(c, y, _("Source and licence"), m->source);
+    y += about_fact(c, y, _("Content version"), version);
+    y += about_fact(c, y, _("Pages"), pages);
+    y += about_fact(c, y, _("Languages"), languages);
+    y += about_fact(c, y, _("Kiosk software"), "Wegweiser " WW_VERSION);
+    if (m->demo)
+        y += about_fact(c, y, _("Note"), _("Demo content: example data, not for real use"));
+    return y - y0;
 }
 
 /* "Go to page": a phone-style keypad, the same in every direction. */
@@ -1011,10 +1075,16 @@ static int search_screen(ctx *c, int y)
     add_text_fit(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, box_h,
                  c->a->typed[0] ? c->a->typed : "", ui_text(c, c->body_px * 12 / 10, false, INK));
     y += box_h + c->gap;
-    char codes[20][PACK_CODE_MAX];
-    int n = c->a->typed[0] ? pack_search(c->a->pack, c->a->lang, c->a->typed, codes, 20) : 0;
+    char codes[60][PACK_CODE_MAX];
+    int n = c->a->typed[0] ? pack_search(c->a->pack, c->a->lang, c->a->typed, codes, 60) : 0;
     if (c->a->typed[0] && n == 0)
         y += add_text(c, c->content.x, y, c->content.w, 0, _("No results"), content_text(c, c->body_px, false, MUTED));
+    if (n > 0) {
+        char found[96], shown[160];
+        snprintf(found, sizeof found, ngettext("%d page", "%d pages", n), n);
+        digits(c, found, shown, sizeof shown);
+        y += add_text(c, c->content.x, y, c->content.w, 0, shown, ui_text(c, c->small_px, true, MUTED)) + c->gap / 2;
+    }
     for (int i = 0; i < n; i++) {
         const pack_page *page = pack_page_find(c->a->pack, codes[i]);
         pack_text t;
@@ -1173,6 +1243,8 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
             used = page_screen(&c, y);
         else if (here->screen == APP_SCREEN_KEYPAD)
             used = keypad_screen(&c, c.content.y + c.margin);
+        else if (here->screen == APP_SCREEN_ABOUT)
+            used = about_screen(&c, y);
         if (here->screen == APP_SCREEN_SEARCH) {
             int first = out->count;
             int top = keyboard(&c);

@@ -500,6 +500,10 @@ TEST(import_real_data_checks_and_builds)
     CHECK_STR(m->region, "lkaugsburg");
     CHECK_STR(m->name, "Landkreis Augsburg");
     CHECK(!m->demo);
+    /* The about page names where the content comes from and its licence. */
+    CHECK(strstr(m->source, "Integreat") != NULL);
+    CHECK(strstr(m->source, "MIT") != NULL);
+    CHECK(strstr(m->source, "Digitalfabrik") != NULL);
     CHECK_INT(pack_page_count(p), 238);
     /* The tree in Integreat's order. */
     const pack_page *top[32];

@@ -3,6 +3,7 @@
 
 #include "session.h"
 #include "test.h"
+#include "version.h"
 
 static pack *demo(void)
 {
@@ -559,6 +560,44 @@ TEST(session_fling_glides_on_and_stops)
     session_advance(s, 500);
     session_release(s, 400, 300);
     CHECK(!session_animating(s));
+    session_free(s);
+    pack_close(p);
+}
+
+static bool shows_text_containing(session *s, const char *words)
+{
+    const view_list *l = session_display(s);
+    for (int i = 0; i < l->count; i++)
+        if (l->cmds[i].kind == VIEW_TEXT && l->cmds[i].text && strstr(l->cmds[i].text, words))
+            return true;
+    return false;
+}
+
+TEST(session_help_page_leads_to_the_about_page)
+{
+    pack *p = demo();
+    const pack_meta *m = pack_get_meta(p);
+    CHECK(m->source[0] != 0);
+    session *s = visit(p, "ti", 720, 1280);
+    const pack_page *help = pack_page_of_kind(p, "help");
+    CHECK(help != NULL);
+    tap_button(s, APP_EV_OPEN, help ? help->code : "");
+    /* The about row is at the end of the help page: scroll there as a finger would. */
+    for (int i = 0; i < 40 && !button(s, APP_EV_ABOUT, NULL); i++)
+        run(s, "swipe 360 900 360 300");
+    tap_button(s, APP_EV_ABOUT, NULL);
+    CHECK_STR(state(s), "screen=about page= lang=ti scroll=0");
+    CHECK(shows_text_containing(s, m->source));
+    CHECK(shows_text_containing(s, m->publisher));
+    CHECK(shows_text_containing(s, m->version));
+    CHECK(shows_text_containing(s, "Wegweiser " WW_VERSION));
+    CHECK(shows_text_containing(s, "ትግርኛ"));
+    run(s, "key back");
+    CHECK(strstr(state(s), "screen=page") != NULL);
+    /* The about page is part of the visit: idle forgets it like any page. */
+    run(s, "key about");
+    session_advance(s, 91000);
+    CHECK_STR(state(s), "screen=language page= lang= scroll=0");
     session_free(s);
     pack_close(p);
 }
