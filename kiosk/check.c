@@ -41,16 +41,18 @@ static void uncovered(checker *k, const char *file, const char *what, const char
 }
 
 static void each_text(void *user, const char *file, const pack_page *page, const pack_language *lang,
-                      const char *title, const char *body)
+                      const char *title, const char *tile_title, const char *body)
 {
     checker *k = user;
     uncovered(k, file, "title", title);
     uncovered(k, file, "text", body);
     /* Only home-screen tiles have a fixed size; other titles wrap freely. */
     if (!page->parent[0] && strcmp(page->kind, "help") &&
-        !view_tile_title_fits(k->fonts, title, lang, k->report->top_level, SMALL_W, SMALL_H, k->report->demo))
-        pack_report_add(k->report, false, "%s:1: the title \"%s\" is too long for a tile on an %dx%d screen: shorten it",
-                        file, title, SMALL_W, SMALL_H);
+        !view_tile_title_fits(k->fonts, tile_title, lang, k->report->top_level, SMALL_W, SMALL_H, k->report->demo))
+        pack_report_add(k->report, false,
+                        "%s:1: the title \"%s\" is too long for a tile on an %dx%d screen: shorten it, or give the "
+                        "tile a shorter one with 'tile-title:'",
+                        file, tile_title, SMALL_W, SMALL_H);
 }
 
 static void each_page(void *user, const char *file, const pack_page *page)

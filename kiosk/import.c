@@ -451,6 +451,14 @@ typedef struct code_entry {
     bool used;
 } code_entry;
 
+typedef struct tile_title {
+    int code;
+    char lang[PACK_LANG_MAX];
+    char title[256];
+    int line;
+    bool used;
+} tile_title;
+
 typedef struct importer {
     const import_options *o;
     import_summary *sum;
@@ -467,6 +475,9 @@ typedef struct importer {
     int slug_count;
     code_entry *codes;
     int code_count, code_cap;
+    tile_title *tiles;
+    int tile_count;
+    bool tiles_file; /* the staff's file exists: never overwritten */
     char region[64], version[64], licence[600], source_text[1200];
     char codes_text[8][16]; /* scratch for resolve: page codes as strings */
     int codes_next;
@@ -742,6 +753,64 @@ static bool read_codes(importer *im, const char *path, err *e)
     }
     fclose(f);
     return ok;
+}
+
+static bool read_tile_titles(importer *im, const char *path, err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return errno == ENOENT || err_set(e, "cannot read %s: %s", path, strerror(errno));
+    im->tiles_file = true;
+    char line[2048];
+    int number = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
+        number++;
+        line[strcspn(line, "\r\n")] = 0;
+        trim_in_place(line);
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *bar1 = strchr(line, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+        if (!bar2) {
+            ok = err_set(e, "%s:%d: expected 'code | language | tile title'", path, number);
+            break;
+        }
+        *bar1 = *bar2 = 0;
+        char *code = line, *lang = bar1 + 1, *title = bar2 + 1, *end;
+        trim_in_place(code);
+        trim_in_place(lang);
+        trim_in_place(title);
+        long c = strtol(code, &end, 10);
+        if (*end || c < 1 || c > 999999 || !valid_lang(lang) || !title[0] || strlen(title) >= 256) {
+            ok = err_set(e, "%s:%d: expected a page code, a language code and a title of at most 255 bytes", path,
+                         number);
+            break;
+        }
+        for (int k = 0; ok && k < im->tile_count; k++)
+            if (im->tiles[k].code == c && !strcmp(im->tiles[k].lang, lang))
+                ok = err_set(e, "%s:%d: page %ld in %s already has a tile title on line %d", path, number, c, lang,
+                             im->tiles[k].line);
+        tile_title *bigger = ok ? realloc(im->tiles, (size_t)(im->tile_count + 1) * sizeof *bigger) : NULL;
+        if (ok && !bigger)
+            ok = err_set(e, "out of memory");
+        if (!ok)
+            break;
+        im->tiles = bigger;
+        tile_title *t = &im->tiles[im->tile_count++];
+        *t = (tile_title){.code = (int)c, .line = number};
+        snprintf(t->lang, sizeof t->lang, "%s", lang);
+        snprintf(t->title, sizeof t->title, "%s", title);
+    }
+    fclose(f);
+    return ok;
+}
+
+static tile_title *tile_title_of(importer *im, int code, const char *lang)
+{
+    for (int k = 0; k < im->tile_count; k++)
+        if (im->tiles[k].code == code && !strcmp(im->tiles[k].lang, lang))
+            return &im->tiles[k];
+    return NULL;
 }
 
 static bool code_taken(const importer *im, int code)
@@ -1189,6 +1258,11 @@ static bool convert_text(importer *im, int i, int k, err *e)
         ls->texts++;
         sb text = {0};
         sb_addf(&text, "title: %s\nsummary: %s\n", title, summary);
+        tile_title *tile = tile_title_of(im, in->code, lang_name(im, f));
+        if (tile) {
+            tile->used = true;
+            sb_addf(&text, "tile-title: %s\n", tile->title);
+        }
         if (f == im->source) {
             sb_addf(&text, "version: %d\n", sp->day);
         } else {
@@ -1380,6 +1454,25 @@ static bool write_outputs(importer *im, err *e)
     free(text);
     snprintf(path, sizeof path, "%s/%s", out, IMPORT_REPORT_FILE);
     ok = ok && write_text(path, im->report.s, e);
+    if (ok && !im->tiles_file) {
+        sb tiles = {0};
+        sb_add(&tiles, "# Shorter titles for the home-screen tiles, kept on every re-import: one line each,\n"
+                       "# code | language | tile title. `wegweiser-pack check` names the titles too long for a tile.\n"
+                       "# The pages on the home screen, as imported (remove the # to give one a shorter title):\n");
+        for (int i = 0; i < im->n; i++)
+            if (im->info[i].parent < 0)
+                for (int k = 0; k < im->file_count; k++) {
+                    int t = im->info[i].trans[im->order[k]];
+                    char *title = t >= 0 ? header_value(im->files[im->order[k]].pages[t].title) : NULL;
+                    if (title)
+                        sb_addf(&tiles, "# %d | %s | %s\n", im->info[i].code, lang_name(im, im->order[k]), title);
+                    free(title);
+                }
+        text = sb_take(&tiles);
+        snprintf(path, sizeof path, "%s/%s", out, IMPORT_TILE_TITLES_FILE);
+        ok = text ? write_text(path, text, e) : err_set(e, "out of memory");
+        free(text);
+    }
     if (ok && im->o->licence_file) {
         size_t len;
         text = read_all(im->o->licence_file, &len, e);
@@ -1392,6 +1485,7 @@ static bool write_outputs(importer *im, err *e)
 
 static void importer_free(importer *im)
 {
+    free(im->tiles);
     if (im->info) {
         for (int i = 0; i < im->n; i++)
             for (int k = 0; k <= im->file_count; k++)
@@ -1428,6 +1522,8 @@ bool import_integreat(const import_options *o, import_summary *sum, err *e)
         char path[1200];
         snprintf(path, sizeof path, "%s/%s", o->out_dir, IMPORT_CODES_FILE);
         ok = read_codes(&im, path, e);
+        snprintf(path, sizeof path, "%s/%s", o->out_dir, IMPORT_TILE_TITLES_FILE);
+        ok = ok && read_tile_titles(&im, path, e);
     }
     if (ok) {
         build_tree(&im, &im.problems);
@@ -1435,6 +1531,10 @@ bool import_integreat(const import_options *o, import_summary *sum, err *e)
         ok = assign_codes(&im, &sum->new_codes) || err_set(e, "out of page codes");
     }
     ok = ok && build_link_table(&im, e) && settle_metadata(&im, e) && convert_pages(&im, e);
+    for (int k = 0; ok && k < im.tile_count; k++)
+        if (!im.tiles[k].used)
+            sb_addf(&im.problems, "  %s:%d: page %d has no %s text in this import: its tile title is not used\n",
+                    IMPORT_TILE_TITLES_FILE, im.tiles[k].line, im.tiles[k].code, im.tiles[k].lang);
     if (ok) {
         compose_region(&im);
         compose_report(&im);

@@ -17,6 +17,10 @@
  * moves and removals in Integreat and are never given to another page. */
 #define IMPORT_CODES_FILE "integreat-codes.txt"
 #define IMPORT_REPORT_FILE "import-report.txt"
+/* Staff's shorter titles for home-screen tiles ("code | language | tile title"): the import
+ * never overwrites it, writes them into the texts as `tile-title:`, and starts the file, with
+ * the home-screen pages commented out, when there is none. */
+#define IMPORT_TILE_TITLES_FILE "tile-titles.txt"
 
 typedef struct import_options {
     const char *const *files; /* one pages export per language */

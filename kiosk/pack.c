@@ -295,11 +295,11 @@ void pack_text_free(pack_text *t)
     t->title = t->summary = t->body = NULL;
 }
 
-bool pack_title_get(pack *p, const char *page, const char *lang, char *out, int out_size)
+static bool title_query(pack *p, const char *sql, const char *page, const char *lang, char *out, int out_size)
 {
     out[0] = 0;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(p->db, "SELECT title FROM texts WHERE page=?1 AND lang=?2", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
         return false;
     sqlite3_bind_text(st, 1, page, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
@@ -308,6 +308,19 @@ bool pack_title_get(pack *p, const char *page, const char *lang, char *out, int 
         copy_text(out, (size_t)out_size, sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return found;
+}
+
+bool pack_title_get(pack *p, const char *page, const char *lang, char *out, int out_size)
+{
+    return title_query(p, "SELECT title FROM texts WHERE page=?1 AND lang=?2", page, lang, out, out_size);
+}
+
+bool pack_tile_title_get(pack *p, const char *page, const char *lang, char *out, int out_size)
+{
+    /* Packs made before tile titles existed have no such column: their titles serve. */
+    return title_query(p, "SELECT coalesce(tile_title, title) FROM texts WHERE page=?1 AND lang=?2", page, lang, out,
+                       out_size) ||
+           pack_title_get(p, page, lang, out, out_size);
 }
 
 int pack_page_languages(pack *p, const char *page, const pack_language **out, int max)

@@ -136,6 +136,9 @@ bool pack_text_get(pack *p, const char *page, const char *lang, pack_text *out, 
 void pack_text_free(pack_text *t);
 /* Only the title: cheaper, for tiles and lists. Writes "" when there is none. */
 bool pack_title_get(pack *p, const char *page, const char *lang, char *out, int out_size);
+/* The title for the page's home-screen tile: its `tile-title` where staff gave a shorter one,
+ * else its title. */
+bool pack_tile_title_get(pack *p, const char *page, const char *lang, char *out, int out_size);
 
 /* Languages a page exists in, in the pack's language order; returns how many. */
 int pack_page_languages(pack *p, const char *page, const pack_language **out, int max);
@@ -176,7 +179,7 @@ typedef struct pack_report {
     /* Optional: called for every text and page read, for checks beyond the pack module
      * (fonts, tile sizes, icons). */
     void (*each_text)(void *user, const char *file, const pack_page *page, const pack_language *lang,
-                      const char *title, const char *body);
+                      const char *title, const char *tile_title, const char *body);
     void (*each_page)(void *user, const char *file, const pack_page *page);
     void *user;
 } pack_report;

@@ -19,6 +19,7 @@
 typedef struct src_text {
     char lang[PACK_LANG_MAX];
     char *title, *summary, *body;
+    char *tile_title;    /* a shorter title for the home-screen tile, or NULL */
     int version;         /* German source: its version */
     int translated_from; /* translation: the source version it follows */
     char review[16];
@@ -439,6 +440,9 @@ static bool read_text_file(src *s, src_page *pg, const pack_language *lang, cons
         } else if (!strcmp(key, "summary")) {
             free(t->summary);
             t->summary = strdup(value);
+        } else if (!strcmp(key, "tile-title")) {
+            free(t->tile_title);
+            t->tile_title = strdup(value);
         } else if (!strcmp(key, "version")) {
             if (!parse_int(value, &t->version))
                 ok = problem(s, "%s:%d: version must be a whole number", path, line);
@@ -456,7 +460,7 @@ static bool read_text_file(src *s, src_page *pg, const pack_language *lang, cons
             if (!add_asset(s, value, "audio", path, line, t->audio))
                 ok = false;
         } else {
-            ok = problem(s, "%s:%d: unknown key '%s' (known: title, summary, version, translated-from, review, audio)",
+            ok = problem(s, "%s:%d: unknown key '%s' (known: title, tile-title, summary, version, translated-from, review, audio)",
                          path, line, key);
         }
     }
@@ -798,6 +802,7 @@ static void src_free(src *s)
         for (int t = 0; t < s->pages[i].text_count; t++) {
             free(s->pages[i].texts[t].title);
             free(s->pages[i].texts[t].summary);
+            free(s->pages[i].texts[t].tile_title);
             free(s->pages[i].texts[t].body);
         }
     free(s->pages);
@@ -821,7 +826,7 @@ static const char SCHEMA_SQL[] =
     " WITHOUT ROWID;"
     "CREATE TABLE texts(page TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL,"
     " body TEXT NOT NULL, source_version INTEGER NOT NULL, review TEXT NOT NULL, audio TEXT,"
-    " PRIMARY KEY(page, lang)) WITHOUT ROWID;"
+    " tile_title TEXT, PRIMARY KEY(page, lang)) WITHOUT ROWID;"
     "CREATE TABLE assets(hash TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, data BLOB NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE VIRTUAL TABLE search USING fts5(page UNINDEXED, lang UNINDEXED, title, body,"
@@ -957,11 +962,11 @@ static bool write_pack(const src *s, const char *path, err *e)
         for (int l = 0; ok && l < pg->text_count; l++) {
             const src_text *x = &pg->texts[l];
             const char *tt[] = {pg->page.code, x->lang, x->title, x->summary, x->body, x->review,
-                                x->audio[0] ? x->audio : NULL};
+                                x->audio[0] ? x->audio : NULL, x->tile_title && x->tile_title[0] ? x->tile_title : NULL};
             ok = exec_bind(db,
-                           "INSERT INTO texts(page, lang, title, summary, body, review, audio, source_version)"
-                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           tt, 7, (int[]){x->translated_from}, 1);
+                           "INSERT INTO texts(page, lang, title, summary, body, review, audio, tile_title, source_version)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           tt, 8, (int[]){x->translated_from}, 1);
             ok = ok && index_text(db, pg->page.code, x);
         }
     }
@@ -1005,7 +1010,8 @@ bool pack_check_sources(const char *src_dir, pack_report *report)
                 if (!strcmp(s.languages[l].code, x->lang))
                     lang = &s.languages[l];
             if (lang && report->each_text && x->title)
-                report->each_text(report->user, x->path, &s.pages[i].page, lang, x->title, x->body ? x->body : "");
+                report->each_text(report->user, x->path, &s.pages[i].page, lang, x->title,
+                                  x->tile_title && x->tile_title[0] ? x->tile_title : x->title, x->body ? x->body : "");
         }
     for (int i = 0; i < s.page_count; i++)
         if (report->each_page)

@@ -420,7 +420,7 @@ static int tiles(ctx *c, const pack_page **pages, int n, int y)
         int icon = tile_icon(cell_h);
         add_icon(c, x + (cell_w - icon) / 2, ty + cell_h * 10 / 100, icon, pages[i]->icon, BRAND);
         char title[256];
-        pack_title_get(c->a->pack, pages[i]->code, c->a->lang, title, sizeof title);
+        pack_tile_title_get(c->a->pack, pages[i]->code, c->a->lang, title, sizeof title);
         text_opts o = content_text(c, c->tile_px, true, INK);
         o.align = TEXT_ALIGN_CENTER;
         add_text_fit(c, x + box.x, ty + box.y, box.w, box.h, title, o);

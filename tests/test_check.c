@@ -75,6 +75,28 @@ TEST(check_reports_each_planted_problem)
     pack_report_free(&r);
 }
 
+TEST(check_tile_title_gives_a_long_title_a_short_tile)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/tile-title", test_tmpdir());
+    sh("rm -rf %s && cp -r content/kaiserslautern %s", dir);
+    sh("sed -i '1s/.*/title: Ausbildungsplatzvermittlungsberatungsstelle und Arbeitsvermittlung\\ntile-title: Arbeit/' "
+       "%s/pages/200-ausbildung-arbeit/de.txt",
+       dir);
+    pack_report r = {0};
+    CHECK(check_sources(dir, test_fonts(), &r));
+    CHECK(!reported(&r, false, "pages/200-ausbildung-arbeit/de.txt:1:", "too long for a tile"));
+    pack_report_free(&r);
+    /* A tile title that is itself too long is named, with the way out. */
+    sh("sed -i 's/^tile-title: .*/tile-title: Ausbildungsplatzvermittlungsberatungsstelle und Arbeitsvermittlung/' "
+       "%s/pages/200-ausbildung-arbeit/de.txt",
+       dir);
+    pack_report r2 = {0};
+    check_sources(dir, test_fonts(), &r2);
+    CHECK(reported(&r2, false, "pages/200-ausbildung-arbeit/de.txt:1:", "'tile-title:'"));
+    pack_report_free(&r2);
+}
+
 TEST(check_command_exit_status_and_table)
 {
     char cmd[1024], out[65536];

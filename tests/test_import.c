@@ -422,6 +422,62 @@ TEST(import_codes_stay_and_are_never_reused)
     CHECK(strstr(e.msg, "en.pages.json: not valid JSON") != NULL);
 }
 
+TEST(import_tile_titles_are_kept_across_imports)
+{
+    char in[600], out[600], path[800], tiles[800];
+    snprintf(in, sizeof in, "%s/tiles-export", test_tmpdir());
+    snprintf(out, sizeof out, "%s/tiles-import", test_tmpdir());
+    mkdir(in, 0755);
+    write_export(in, 1000001, true, false);
+    err e;
+    CHECK(import_small(in, out, &e));
+    /* The first import starts the file with the home-screen pages, commented out. */
+    snprintf(tiles, sizeof tiles, "%s/%s", out, IMPORT_TILE_TITLES_FILE);
+    CHECK(file_has(tiles, "# 20001 | de | Arbeit & Beruf\n# 20001 | en | Work\n"));
+    CHECK(file_has(tiles, "# 20002 | de | C\n"));
+    CHECK(!file_has(tiles, "20003"));
+
+    const char *mine = "# ours\n20001 | de | Arbeit\n20001 | en | Jobs\n99999 | de | Niemand\n";
+    put_file(tiles, mine);
+    CHECK(import_small(in, out, &e));
+    char *kept = slurp(tiles);
+    CHECK(kept && !strcmp(kept, mine));
+    free(kept);
+    snprintf(path, sizeof path, "%s/pages/20001-a/de.txt", out);
+    CHECK(file_has(path, "title: Arbeit & Beruf\n"));
+    CHECK(file_has(path, "tile-title: Arbeit\n"));
+    snprintf(path, sizeof path, "%s/%s", out, IMPORT_REPORT_FILE);
+    CHECK(file_has(path, IMPORT_TILE_TITLES_FILE ":4: page 99999 has no de text"));
+
+    /* The tile shows the short title; the page's own header keeps the full one. */
+    char pack_path[800], title[256];
+    snprintf(pack_path, sizeof pack_path, "%s/tiles.pack", test_tmpdir());
+    CHECK(pack_build(out, pack_path, &e));
+    pack *p = pack_open(pack_path, &e);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK(pack_tile_title_get(p, "20001", "en", title, sizeof title));
+        CHECK_STR(title, "Jobs");
+        CHECK(pack_title_get(p, "20001", "en", title, sizeof title));
+        CHECK_STR(title, "Work");
+        CHECK(pack_tile_title_get(p, "20002", "de", title, sizeof title));
+        CHECK_STR(title, "C");
+        session s;
+        CHECK(session_init(&s, p, test_fonts(), 1280, 800, 90000, &e));
+        app_event ev = {.type = APP_EV_LANGUAGE, .arg = "en"};
+        app_handle(&s.app, &ev);
+        CHECK(view_find_text(session_display(&s), "Jobs") != NULL);
+        CHECK(view_find_text(session_display(&s), "Work") == NULL);
+        session_free(&s);
+        pack_close(p);
+    }
+
+    /* A line staff got wrong stops the import with its line number. */
+    put_file(tiles, "20001 | de |\n");
+    CHECK(!import_small(in, out, &e));
+    CHECK(strstr(e.msg, IMPORT_TILE_TITLES_FILE ":1:") != NULL);
+}
+
 TEST(import_command_line)
 {
     char cmd[1200], out[8192];
