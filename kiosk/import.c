@@ -208,13 +208,35 @@ static const char *jstr(json_object *o, const char *key)
                : NULL;
 }
 
+/* A whole number, also when an export writes it as a string ("id": "5484709"). */
 static bool jlong(json_object *o, const char *key, long *out)
 {
     json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+    if (!json_object_object_get_ex(o, key, &v))
         return false;
-    *out = (long)json_object_get_int64(v);
+    if (json_object_is_type(v, json_type_int)) {
+        *out = (long)json_object_get_int64(v);
+        return true;
+    }
+    if (!json_object_is_type(v, json_type_string))
+        return false;
+    const char *text = json_object_get_string(v);
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (!*text || *end || errno)
+        return false;
+    *out = value;
     return true;
+}
+
+/* The page's path; an export without one has it in the page's address. */
+static const char *jpath(json_object *o)
+{
+    const char *path = jstr(o, "path"), *url = path ? NULL : jstr(o, "url");
+    if (url && strstr(url, "://"))
+        path = strchr(strstr(url, "://") + 3, '/');
+    return path;
 }
 
 static char *norm_path(const char *path)
@@ -230,8 +252,10 @@ static char *norm_path(const char *path)
 static bool parse_time(const char *s, long long *ms, char date[11], int *day)
 {
     int y, mo, d, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || mo < 1 || mo > 12 ||
-        d < 1 || d > 31)
+    char t;
+    /* ISO 8601, or the SQL form with a space that some exports use. */
+    if (!s || sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &t, &h, &mi, &sec, &n) != 7 ||
+        (t != 'T' && t != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31)
         return false;
     const char *p = s + n;
     int frac = 0;
@@ -353,7 +377,7 @@ static bool load_file(const char *path, ig_file *f, err *e)
         for (size_t i = 0; ok && i < n; i++) {
             json_object *o = json_object_array_get_idx(root, i), *parent, *avail;
             ig_page *p = &f->pages[f->count];
-            const char *title = jstr(o, "title"), *content = jstr(o, "content"), *ppath = jstr(o, "path");
+            const char *title = jstr(o, "title"), *content = jstr(o, "content"), *ppath = jpath(o);
             long parent_id = 0;
             if (!json_object_is_type(o, json_type_object) || !jlong(o, "id", &p->id) || !title || !ppath) {
                 ok = err_set(e, "%s: page %zu has no id, title or path", f->name, i + 1);
@@ -363,8 +387,9 @@ static bool load_file(const char *path, ig_file *f, err *e)
             p->match = -1;
             if (!jlong(o, "order", &p->order))
                 p->order = 0;
-            if (!parse_time(jstr(o, "last_updated"), &p->updated_ms, p->date, &p->day)) {
-                ok = err_set(e, "%s: page %ld has no readable last_updated", f->name, p->id);
+            if (!parse_time(jstr(o, "last_updated"), &p->updated_ms, p->date, &p->day) &&
+                !parse_time(jstr(o, "modified_gmt"), &p->updated_ms, p->date, &p->day)) {
+                ok = err_set(e, "%s: page %ld has no readable last_updated or modified_gmt", f->name, p->id);
                 break;
             }
             p->path = norm_path(ppath);
@@ -372,7 +397,7 @@ static bool load_file(const char *path, ig_file *f, err *e)
             p->html = strdup(content ? content : "");
             if (json_object_object_get_ex(o, "parent", &parent) && json_object_is_type(parent, json_type_object) &&
                 jlong(parent, "id", &parent_id) && parent_id != 0)
-                p->parent_path = norm_path(jstr(parent, "path"));
+                p->parent_path = norm_path(jpath(parent));
             if (!p->path || !p->title || !p->html || (parent_id != 0 && !p->parent_path)) {
                 ok = err_set(e, "%s: page %ld: bad path or parent path, or out of memory", f->name, p->id);
                 break;
@@ -406,7 +431,7 @@ static bool load_file(const char *path, ig_file *f, err *e)
                         strlen(key) < PACK_LANG_MAX) {
                         snprintf(p->avail[k].lang, sizeof p->avail[k].lang, "%s", key);
                         p->avail[k].id = other;
-                        p->avail[k].path = norm_path(jstr(value, "path"));
+                        p->avail[k].path = norm_path(jpath(value));
                         k++;
                     }
                 }
@@ -1256,6 +1281,9 @@ static bool convert_text(importer *im, int i, int k, err *e)
             sb_addf(!strncmp(line, "image", 5) ? &im->images : &im->links, "  %d %s (%s): %.*s\n", in->code,
                     sp->title, lang_name(im, f), (int)(nl - line), line);
         ls->texts++;
+        if (!body[0] && !in->children)
+            sb_addf(&im->problems, "  %s: page %d (%s) has no text and no pages under it: the kiosk says so\n",
+                    lang_name(im, f), in->code, title);
         sb text = {0};
         sb_addf(&text, "title: %s\nsummary: %s\n", title, summary);
         tile_title *tile = tile_title_of(im, in->code, lang_name(im, f));

@@ -810,6 +810,15 @@ static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
         height += page_list(c, page, y + height);
     if (!strcmp(page->kind, "help"))
         height += action_row(c, "info", _("About this kiosk"), APP_EV_ABOUT, y + height);
+    if (height == 0) {
+        /* A page staff have not filled yet (Integreat has such): say so rather than show nothing. */
+        add_icon(c, c->content.x, y, c->body_px * 2, "hourglass_empty", MUTED);
+        int tx = c->content.x + c->body_px * 2 + c->gap;
+        height = add_text(c, tx, y, c->content.w - (tx - c->content.x), 0, _("There is no text on this page yet."),
+                          content_text(c, c->body_px, false, MUTED));
+        if (height < c->body_px * 2)
+            height = c->body_px * 2;
+    }
     return height;
 }
 

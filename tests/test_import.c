@@ -880,6 +880,12 @@ static bool shows_page(const view_list *l, pack *p, const char *code, const char
     const pack_page *kids[256];
     int nk = pack_children(p, code, kids, 256);
     bool shown = false;
+    if (!body[0] && nk == 0) {
+        /* Nothing of its own to show: the page says it has no text yet. */
+        uint32_t empty = text_icon_codepoint(test_fonts(), "hourglass_empty");
+        for (int i = 0; i < l->count && !shown; i++)
+            shown = l->cmds[i].kind == VIEW_ICON && l->cmds[i].icon == empty;
+    }
     for (int i = 0; i < l->count && !shown; i++) {
         if (l->cmds[i].kind != VIEW_TEXT || !l->cmds[i].text || !strcmp(l->cmds[i].text, t.title))
             continue;
@@ -941,5 +947,121 @@ TEST(import_every_page_draws_in_both_languages)
     }
     CHECK_INT(empty, 0);
     CHECK_INT(drawn, 2 * 238);
+    pack_close(p);
+}
+
+/* Another region's export, written the way other Integreat exports come: ids and order as
+ * strings, a page with only its address (no path), dates in SQL form or only modified_gmt,
+ * an empty language list written as [], a parent missing from the export, headings, tables,
+ * nested lists and quotes, and Arabic and Persian beside German. It must import, check and draw
+ * every page in every language without any change to the code. */
+static const char OTHER_DE[] =
+    "[{\"id\":\"9100001\",\"url\":\"https://admin.integreat-app.de/musterstadt/de/ankommen/\","
+    "\"title\":\"Ankommen in Musterstadt\",\"modified_gmt\":\"2025-03-01 10:00:00\",\"excerpt\":null,"
+    "\"content\":\"<h1>Willkommen</h1><p>Die <b>Stadt</b> hilft Ihnen. Rufen Sie <a href=\\\"tel:+49 621 123 45\\\">"
+    "0621 123 45</a> an.</p><table><tr><th>Tag</th><th>Zeit</th></tr><tr><td>Montag</td><td>8–12 Uhr</td></tr>"
+    "</table><ul><li>Eins<ul><li>Eins-a</li></ul></li><li><i>Zwei</i></li></ul><blockquote>Zitat</blockquote>\","
+    "\"parent\":null,\"order\":\"2\",\"thumbnail\":null,\"available_languages\":{\"ar\":{\"id\":\"9200001\","
+    "\"path\":\"/musterstadt/ar/wusul/\"},\"fa\":{\"id\":9300001,\"url\":"
+    "\"https://admin.integreat-app.de/musterstadt/fa/residan/\"}}},"
+    "{\"id\":9100002,\"path\":\"/musterstadt/de/ankommen/anmelden/\",\"title\":\"Anmelden\","
+    "\"last_updated\":\"2025-03-02T09:00:00+01:00\",\"content\":\"<h5>Wo?</h5><p>Im Bürgerbüro, "
+    "Rathausplatz 1.</p><ol><li>Pass</li><li>Mietvertrag</li></ol>\",\"parent\":{\"id\":9100001,\"url\":"
+    "\"https://admin.integreat-app.de/musterstadt/de/ankommen/\",\"path\":null},\"order\":1,"
+    "\"available_languages\":{\"ar\":{\"id\":9200002,\"path\":\"/musterstadt/ar/wusul/tasjil/\"}}},"
+    "{\"id\":9100003,\"path\":\"/musterstadt/de/verloren/kind/\",\"title\":\"Seite ohne Eltern\","
+    "\"last_updated\":\"2025-03-02T09:00:00Z\",\"content\":\"<p>Die Elternseite fehlt im Export.</p>\","
+    "\"parent\":{\"id\":9199999,\"path\":\"/musterstadt/de/verloren/\"},\"order\":5,\"available_languages\":[]},"
+    "{\"id\":9100004,\"path\":\"/musterstadt/de/leer/\",\"title\":\"Noch leer\",\"last_updated\":"
+    "\"2025-03-02T09:00:00Z\",\"content\":\"\",\"parent\":{\"id\":0,\"path\":null},\"order\":9,"
+    "\"available_languages\":{}}]";
+static const char OTHER_AR[] =
+    "[{\"id\":9200001,\"path\":\"/musterstadt/ar/wusul/\",\"title\":\"الوصول إلى موسترشتات\",\"last_updated\":"
+    "\"2025-03-03T10:00:00Z\",\"content\":\"<p>المدينة تساعدك. اتصل بالرقم <a href=\\\"tel:+4962112345\\\">"
+    "0621 123 45</a> من الساعة 8 إلى 12.</p>\",\"parent\":{\"id\":0},\"order\":2,\"available_languages\":"
+    "{\"de\":{\"id\":9100001,\"path\":\"/musterstadt/de/ankommen/\"}}},"
+    "{\"id\":9200002,\"path\":\"/musterstadt/ar/wusul/tasjil/\",\"title\":\"التسجيل\",\"last_updated\":"
+    "\"2025-02-01T10:00:00Z\",\"content\":\"<p>في مكتب المواطنين، Rathausplatz 1.</p>\",\"parent\":{\"id\":9200001,"
+    "\"path\":\"/musterstadt/ar/wusul/\"},\"order\":1,\"available_languages\":{\"de\":{\"id\":9100002}}}]";
+static const char OTHER_FA[] =
+    "[{\"id\":9300001,\"path\":\"/musterstadt/fa/residan/\",\"title\":\"رسیدن به موسترشتات\",\"last_updated\":"
+    "\"2025-03-04T10:00:00Z\",\"content\":\"<p>شهر به شما کمک می‌کند. شماره: ۰۶۲۱ ۱۲۳ ۴۵</p>\",\"parent\":null,"
+    "\"order\":2,\"available_languages\":{\"de\":{\"id\":9100001,\"path\":\"/musterstadt/de/ankommen/\"}}}]";
+
+TEST(import_another_regions_export)
+{
+    char in[600], out[600], files[3][700], pack_path[700];
+    snprintf(in, sizeof in, "%s/other-export", test_tmpdir());
+    snprintf(out, sizeof out, "%s/other-import", test_tmpdir());
+    mkdir(in, 0755);
+    const char *texts[] = {OTHER_DE, OTHER_AR, OTHER_FA}, *names[] = {"de", "ar", "fa"};
+    const char *paths[3];
+    for (int i = 0; i < 3; i++) {
+        snprintf(files[i], sizeof files[i], "%s/%s.json", in, names[i]);
+        put_file(files[i], texts[i]);
+        paths[i] = files[i];
+    }
+    import_options o = {.files = paths, .file_count = 3, .out_dir = out, .name = "Musterstadt"};
+    import_summary sum;
+    err e;
+    bool imported = import_integreat(&o, &sum, &e);
+    if (!imported)
+        test_fail(__FILE__, __LINE__, e.msg);
+    if (!imported)
+        return;
+    CHECK_INT(sum.pages, 4);
+    CHECK_INT(sum.lang_count, 3);
+    CHECK_STR(sum.langs[1].code, "ar");
+    CHECK_INT(sum.langs[1].texts, 2);
+    CHECK_INT(sum.langs[1].outdated, 1); /* التسجيل was updated before Anmelden */
+    CHECK_INT(sum.langs[2].texts, 1);
+    CHECK(strstr(sum.report, "(Noch leer) has no text and no pages under it") != NULL);
+    import_summary_free(&sum);
+    char path[900];
+    snprintf(path, sizeof path, "%s/region.txt", out);
+    CHECK(file_has(path, "region: musterstadt\n"));
+    CHECK(file_has(path, "language: fa | فارسی | rtl | Arab | arabext\n") ||
+          file_has(path, "language: fa | "));
+    pack_report r = {0};
+    CHECK(check_sources(out, test_fonts(), &r));
+    for (int i = 0; i < r.count; i++)
+        if (r.problems[i].error || strstr(r.problems[i].text, "no bundled font"))
+            test_fail(__FILE__, __LINE__, r.problems[i].text);
+    pack_report_free(&r);
+    snprintf(pack_path, sizeof pack_path, "%s/other.pack", test_tmpdir());
+    CHECK(pack_build(out, pack_path, &e));
+    pack *p = pack_open(pack_path, &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    /* The whole tree, every page drawn in every language at the smallest and a portrait size. */
+    char codes[16][PACK_CODE_MAX];
+    int n = all_codes(p, "", codes, 0, 16);
+    CHECK_INT(n, 4);
+    const char *sizes[][2] = {{"800", "480"}, {"1080", "1920"}};
+    for (int z = 0; z < 2; z++)
+        for (int l = 0; l < 3; l++) {
+            session s;
+            CHECK(session_init(&s, p, test_fonts(), atoi(sizes[z][0]), atoi(sizes[z][1]), 90000, &e));
+            app_event pick = {.type = APP_EV_LANGUAGE};
+            snprintf(pick.arg, sizeof pick.arg, "%s", names[l]);
+            app_handle(&s.app, &pick);
+            CHECK(session_display(&s)->count > 10);
+            for (int i = 0; i < n; i++) {
+                app_handle(&s.app, &(app_event){.type = APP_EV_HOME});
+                app_event open = {.type = APP_EV_OPEN};
+                snprintf(open.arg, sizeof open.arg, "%s", codes[i]);
+                app_handle(&s.app, &open);
+                char title[256];
+                bool have = pack_title_get(p, codes[i], names[l], title, sizeof title) && title[0];
+                if (!shows_page(session_display(&s), p, codes[i], names[l], have)) {
+                    char msg[300];
+                    snprintf(msg, sizeof msg, "page %s (%s, %sx%s) shows nothing of its own", codes[i], names[l],
+                             sizes[z][0], sizes[z][1]);
+                    test_fail(__FILE__, __LINE__, msg);
+                }
+            }
+            session_free(&s);
+        }
     pack_close(p);
 }
