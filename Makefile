@@ -50,7 +50,7 @@ CONTENT := $(shell find content/$(REGION) -type f 2>/dev/null)
 
 ARGS ?=
 
-.PHONY: all deps run check bench screenshots install clean FORCE
+.PHONY: all deps run check bench screenshots golden install clean FORCE
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
@@ -85,6 +85,11 @@ FORCE:
 screenshots: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/contact-sheet
 	tests/screenshots.sh $(BUILD)
+
+# After a deliberate change of the look: new golden pictures for tests/test_golden.c.
+golden: deps
+	@$(MAKE) --no-print-directory all
+	tests/golden.sh $(BUILD)
 
 $(BUILD)/contact-sheet: tests/tools/contact_sheet.c
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $< $(PKG_LIBS) -o $@
