@@ -17,6 +17,12 @@ static void reset_visit(app *a)
     a->service_done = service.service_done;
     a->service_ok = service.service_ok;
     a->service_progress = service.service_progress;
+    a->service_ask = service.service_ask;
+    a->service_holding = service.service_holding;
+    a->service_confirmed = service.service_confirmed;
+    a->service_hold_ms = service.service_hold_ms;
+    a->service_notice = service.service_notice;
+    a->service_fallback = service.service_fallback;
     memcpy(a->service_de, service.service_de, sizeof a->service_de);
     memcpy(a->service_en, service.service_en, sizeof a->service_en);
     a->pack = p;
@@ -50,6 +56,8 @@ void app_service_begin(app *a)
 {
     a->service = true;
     a->service_done = a->service_ok = false;
+    a->service_ask = a->service_holding = a->service_confirmed = a->service_notice = false;
+    a->service_hold_ms = 0;
     a->service_progress = -1;
     a->service_de[0] = a->service_en[0] = 0;
     a->generation++;
@@ -66,9 +74,40 @@ void app_service_result(app *a, bool installed, const char *de, const char *en)
 {
     a->service = a->service_done = true;
     a->service_ok = installed;
+    a->service_ask = a->service_holding = a->service_confirmed = a->service_notice = false;
     snprintf(a->service_de, sizeof a->service_de, "%s", de);
     snprintf(a->service_en, sizeof a->service_en, "%s", en);
+    if (installed)
+        a->service_fallback = false; /* a pack that was just installed opened */
     a->generation++;
+}
+
+void app_service_ask(app *a, const char *de, const char *en)
+{
+    app_service_result(a, false, de, en);
+    a->service_ask = true;
+}
+
+void app_service_notice(app *a, const char *de, const char *en)
+{
+    app_service_result(a, false, de, en);
+    a->service_notice = a->service_fallback = true;
+}
+
+static void keep_current(app *a)
+{
+    char de[400], en[400];
+    const pack_meta *m = a->pack ? pack_get_meta(a->pack) : NULL;
+    if (m) {
+        snprintf(de, sizeof de, "Es wurde nichts geändert: Der Kiosk zeigt weiter %s %s. Sie können den Stick abziehen.",
+                 m->name[0] ? m->name : m->region, m->version);
+        snprintf(en, sizeof en, "Nothing was changed: the kiosk still shows %s %s. You can remove the stick.",
+                 m->name[0] ? m->name : m->region, m->version);
+    } else {
+        snprintf(de, sizeof de, "Es wurde nichts geändert. Sie können den Stick abziehen.");
+        snprintf(en, sizeof en, "Nothing was changed. You can remove the stick.");
+    }
+    app_service_result(a, false, de, en);
 }
 
 void app_replace_pack(app *a, pack *p)
@@ -193,6 +232,14 @@ void app_handle(app *a, const app_event *ev)
     case APP_EV_TICK: {
         int before = app_countdown(a);
         a->now_ms += (unsigned long)(ev->value > 0 ? ev->value : 0);
+        if (a->service_holding) {
+            a->service_hold_ms += (unsigned long)(ev->value > 0 ? ev->value : 0);
+            a->generation++; /* the progress under the finger grows */
+            if (a->service_hold_ms >= APP_HOLD_MS) {
+                app_service_begin(a);
+                a->service_confirmed = true;
+            }
+        }
         if (a->depth > 1 && a->now_ms - a->last_input_ms >= a->idle_ms)
             reset_visit(a);
         else if (app_countdown(a) != before)
@@ -220,12 +267,18 @@ void app_handle(app *a, const app_event *ev)
         return;
     }
     case APP_EV_SERVICE_CLOSE:
-        if (a->service && a->service_done) {
+        if (a->service && a->service_done && !a->service_ask) {
             a->service = false;
             a->generation++;
         }
         return;
     case APP_EV_RELEASE:
+        if (a->service_holding) {
+            /* Let go too early: nothing happens, the question stays. */
+            a->service_holding = false;
+            a->service_hold_ms = 0;
+            a->generation++;
+        }
         if (a->pressed) {
             a->pressed = false;
             a->generation++;
@@ -243,6 +296,17 @@ void app_handle(app *a, const app_event *ev)
         a->pressed = true;
         a->press_x = ev->x;
         a->press_y = ev->y;
+        break;
+    case APP_EV_SERVICE_HOLD:
+        if (!a->service_ask || a->service_holding)
+            return;
+        a->service_holding = true;
+        a->service_hold_ms = 0;
+        break;
+    case APP_EV_SERVICE_KEEP:
+        if (!a->service_ask)
+            return;
+        keep_current(a);
         break;
     case APP_EV_LANGUAGE:
         choose_language(a, ev->arg);

@@ -13,6 +13,8 @@
 #define APP_TYPED_MAX 160
 /* How long before the idle time the kiosk starts counting down on screen. */
 #define APP_WARNING_MS 15000
+/* How long staff hold "install older version anyway": a passing tap or lean never does it. */
+#define APP_HOLD_MS 2000
 
 typedef enum app_screen {
     APP_SCREEN_LANGUAGE,
@@ -51,6 +53,14 @@ typedef struct app {
     bool service_done, service_ok;
     int service_progress;
     char service_de[1024], service_en[1024];
+    /* The result is a question: install an older pack? "Keep" answers at a tap, "install"
+     * only after APP_HOLD_MS of holding (service_hold_ms so far); then service_confirmed asks
+     * the session to run that update. */
+    bool service_ask, service_holding, service_confirmed;
+    unsigned long service_hold_ms;
+    /* At start the kiosk could not open its installed pack: the overlay says so (service_notice)
+     * and the language screen keeps a small staff hint until a pack is installed. */
+    bool service_notice, service_fallback;
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
 } app;
@@ -78,6 +88,8 @@ typedef enum app_event_type {
     APP_EV_SCROLL_LIMIT, /* value: the largest scroll the current screen allows */
     APP_EV_CLOCK,        /* arg: YYYY-MM-DD, value: weekday * 1440 + minutes after midnight */
     APP_EV_SERVICE_CLOSE, /* the staff overlay's result was read */
+    APP_EV_SERVICE_HOLD,  /* a finger went down on "install older version anyway" */
+    APP_EV_SERVICE_KEEP,  /* "keep current": the older pack is not installed */
 } app_event_type;
 
 typedef struct app_event {
@@ -98,6 +110,11 @@ const pack_language *app_language(const app *a);
 void app_service_begin(app *a);
 void app_service_progress(app *a, int permille);
 void app_service_result(app *a, bool installed, const char *de, const char *en);
+/* The update found only an older pack that passed every other check: ask staff (de, en). */
+void app_service_ask(app *a, const char *de, const char *en);
+/* At start: the installed pack could not be opened, a fallback is showing (de, en say which
+ * and why). */
+void app_service_notice(app *a, const char *de, const char *en);
 /* A new pack replaced the old one: the visit starts again on it. */
 void app_replace_pack(app *a, pack *p);
 

@@ -170,10 +170,11 @@ int main(int argc, char **argv)
     }
     /* Without a pack the kiosk still starts and says so on screen, never a blank one. */
     pack *p = NULL;
+    update_source source = UPDATE_SOURCE_NONE;
     char what[1200] = "";
     if (o.data_dir) {
         /* The installed pack, else its predecessor, else the demo: say which, for the logs. */
-        update_open_installed(o.data_dir, o.pack ? o.pack : demo, &p, what, sizeof what, &e);
+        source = update_open_installed(o.data_dir, o.pack ? o.pack : demo, &p, what, sizeof what, &e);
         fprintf(stderr, "wegweiser: %s\n", what);
     } else if (!(p = pack_open(o.pack ? o.pack : demo, &e))) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
@@ -183,6 +184,12 @@ int main(int argc, char **argv)
     if (!session_init(&s, p, fonts, o.width, o.height, o.idle_ms, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
         return 1;
+    }
+    if (o.data_dir) {
+        /* Not on the installed pack although one was installed: staff see it on screen. */
+        char de[1024], en[1024];
+        if (update_start_notice(source, p, e.msg, de, en, sizeof de))
+            app_service_notice(&s.app, de, en);
     }
     if (o.data_dir && o.keys) {
         s.updates = (update_options){.data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region};

@@ -352,6 +352,8 @@ bool platform_run(session *s, bool fullscreen, err *e)
         }
         Uint64 now = SDL_GetTicks64();
         session_advance(s, (unsigned long)(now - last));
+        redraw_target confirm = {&p};
+        session_usb_confirmed(s, redraw_now, &confirm);
         platform_clock(s);
         last = now;
         int w, h;

@@ -40,20 +40,16 @@ static void on_progress(void *user, long long done, long long total)
         u->redraw(u->s, u->user);
 }
 
-bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user)
+/* Runs one update with the overlay showing its progress; opens what it installed. */
+static bool run_update(session *s, update_options *o, update_result *r, session_progress_fn redraw, void *user)
 {
-    if (!s->updates.data_dir)
-        return false;
     app_service_begin(&s->app);
     if (redraw)
         redraw(s, user);
     usb_progress u = {s, redraw, user};
-    update_options o = s->updates;
-    o.stick_dir = stick_dir;
-    o.progress = on_progress;
-    o.progress_user = &u;
-    update_result r;
-    bool installed = update_run(&o, &r);
+    o->progress = on_progress;
+    o->progress_user = &u;
+    bool installed = update_run(o, r);
     if (installed) {
         /* Open what a restart would open, so what staff see is what the kiosk will show. */
         pack *fresh = NULL;
@@ -68,8 +64,52 @@ bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, 
             pack_close(old);
         }
     }
-    app_service_result(&s->app, installed, r.de, r.en);
     return installed;
+}
+
+bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user)
+{
+    if (!s->updates.data_dir)
+        return false;
+    update_options o = s->updates;
+    o.stick_dir = stick_dir;
+    o.offer_downgrade = true;
+    update_result *r = malloc(sizeof *r);
+    if (!r)
+        return false;
+    bool installed = run_update(s, &o, r, redraw, user);
+    s->offer = r->downgrade_offered;
+    if (s->offer) {
+        snprintf(s->offer_stick, sizeof s->offer_stick, "%s", stick_dir);
+        memcpy(s->offer_hash, r->offer_hash, sizeof s->offer_hash);
+        app_service_ask(&s->app, r->de, r->en);
+    } else {
+        app_service_result(&s->app, installed, r->de, r->en);
+    }
+    free(r);
+    return installed;
+}
+
+bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user)
+{
+    if (!s->app.service_confirmed)
+        return false;
+    if (!s->offer || !s->updates.data_dir) {
+        app_service_result(&s->app, false, "Es wurde nichts geändert.", "Nothing was changed.");
+        return true;
+    }
+    /* One answer per question: a second confirm needs the stick put in again. */
+    s->offer = false;
+    update_options o = s->updates;
+    o.stick_dir = s->offer_stick;
+    o.downgrade_hash = s->offer_hash;
+    update_result *r = malloc(sizeof *r);
+    if (!r)
+        return false;
+    bool installed = run_update(s, &o, r, redraw, user);
+    app_service_result(&s->app, installed, r->de, r->en);
+    free(r);
+    return true;
 }
 
 const view_list *session_display(session *s)
@@ -115,8 +155,10 @@ void session_press(session *s, int x, int y)
     /* What the person saw when they pressed decides what the tap does, even if the press
      * itself changes the screen (it ends a "still there?" countdown, for one). */
     const view_cmd *cmd = view_hit(session_display(s), x, y);
-    s->pending = cmd ? cmd->tap : (app_event){.type = APP_EV_TOUCH};
+    s->pending = cmd && !cmd->on_press ? cmd->tap : (app_event){.type = APP_EV_TOUCH};
     app_handle(&s->app, &(app_event){.type = APP_EV_PRESS, .x = x, .y = y});
+    if (cmd && cmd->on_press)
+        app_handle(&s->app, &cmd->tap);
 }
 
 void session_move(session *s, int x, int y)
@@ -182,7 +224,10 @@ bool session_key(session *s, const char *name)
     return true;
 }
 
-bool session_animating(const session *s) { return !s->down && (s->velocity > 0.05 || s->velocity < -0.05); }
+bool session_animating(const session *s)
+{
+    return s->app.service_holding || (!s->down && (s->velocity > 0.05 || s->velocity < -0.05));
+}
 
 void session_advance(session *s, unsigned long ms)
 {
@@ -239,11 +284,23 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         for (int k = 1; k <= 8; k++)
             session_move(s, x1 + (x2 - x1) * k / 8, y1 + (y2 - y1) * k / 8);
         session_release(s, x2, y2);
-    } else if (!strcmp(verb, "tap-text")) {
+    } else if (!strcmp(verb, "tap-text") || !strcmp(verb, "press-text")) {
         const view_cmd *t = view_find_text(session_display(s), arg);
         if (!t)
-            return err_set(e, "'tap-text': no text '%s' on this screen", arg);
-        session_tap(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
+            return err_set(e, "'%s': no text '%s' on this screen", verb, arg);
+        if (verb[0] == 't')
+            session_tap(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
+        else
+            session_press(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
+    } else if (!strcmp(verb, "press")) {
+        if (sscanf(arg, "%d %d", &x1, &y1) != 2)
+            return err_set(e, "'press' needs X Y");
+        session_display(s);
+        session_press(s, x1, y1);
+    } else if (!strcmp(verb, "release")) {
+        if (!s->down)
+            return err_set(e, "'release' needs a finger down ('press' or 'press-text' first)");
+        session_release(s, s->down_x, s->down_y);
     } else if (!strcmp(verb, "key")) {
         if (!session_key(s, arg))
             return err_set(e, "'key' knows back, home, keypad, search, german, large, language, enter and erase, "
@@ -265,12 +322,14 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         if (sscanf(arg, "%ld", &ms) != 1 || ms < 0)
             return err_set(e, "'wait' needs milliseconds");
         session_advance(s, (unsigned long)ms);
+        session_usb_confirmed(s, NULL, NULL);
     } else if (!strcmp(verb, "screenshot")) {
         if (!shot || !*arg)
             return err_set(e, "'screenshot' needs a file name and a screen to draw on");
         return shot(s, arg, user, e);
     } else {
-        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, key, type, usb, wait, screenshot)", verb);
+        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, press, press-text, release, key, type, usb, "
+                          "wait, screenshot)", verb);
     }
     return true;
 }
@@ -281,8 +340,10 @@ void session_describe(const session *s, char *out, size_t size)
     const app_place *here = app_current(&s->app);
     snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d%s", names[here->screen], here->page, s->app.lang,
              here->scroll,
-             !s->app.service ? ""
-             : !s->app.service_done ? " service=busy"
-             : s->app.service_ok    ? " service=installed"
-                                    : " service=refused");
+             !s->app.service         ? ""
+             : !s->app.service_done  ? " service=busy"
+             : s->app.service_ok     ? " service=installed"
+             : s->app.service_ask    ? (s->app.service_holding ? " service=ask holding" : " service=ask")
+             : s->app.service_notice ? " service=notice"
+                                     : " service=refused");
 }

@@ -28,6 +28,10 @@ typedef struct session {
     const char *usb_root;  /* sticks are mounted under here (the platform watches it); NULL: off */
     const char *mountinfo; /* the mount table to watch (tests give their own) */
     pack *owned_pack;      /* a pack the session opened after an update, closed with it */
+    /* The older pack staff are being asked about: the stick it is on and its bytes' hash. */
+    bool offer;
+    char offer_stick[1024];
+    unsigned char offer_hash[SIGN_HASH_BYTES];
 } session;
 
 /* Called during a USB update so the screen can show progress (the platform redraws). */
@@ -54,8 +58,14 @@ void session_advance(session *s, unsigned long ms);
 bool session_animating(const session *s);
 
 /* A stick was mounted at `stick_dir`: runs the update with the staff overlay on screen, and on
- * success switches to the new pack without a restart. True when a pack was installed. */
+ * success switches to the new pack without a restart. True when a pack was installed. When the
+ * stick holds only an older pack that passes every other check, the overlay asks staff. */
 bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user);
+
+/* After staff held "install older version anyway": installs that pack from its stick, copied
+ * and checked again from the start, and only if its bytes are the ones staff were asked about.
+ * Call after input and ticks; false (and nothing done) unless staff just confirmed. */
+bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user);
 
 /* Runs one script line; false with a message naming the problem. */
 bool session_script_line(session *s, const char *line, session_screenshot_fn shot, void *user, err *e);

@@ -409,6 +409,7 @@ static const char *const REASON_NAMES[UPDATE_REASON_COUNT] = {
     [UPDATE_DISK_ERROR] = "disk-error",
     [UPDATE_NO_KEYS] = "no-keys",
     [UPDATE_BUSY] = "busy",
+    [UPDATE_CHANGED] = "changed",
 };
 
 const char *update_reason_name(update_reason r)
@@ -447,6 +448,8 @@ static int reason_rank(update_reason r)
     case UPDATE_NOT_A_PACK:
     case UPDATE_CORRUPT:
         return 11;
+    case UPDATE_CHANGED:
+        return 12;
     default:
         return 0;
     }
@@ -498,6 +501,9 @@ typedef struct ctx {
     int cand_count;
     update_reason abort;
     cand *abort_cand;
+    /* The second look at packs refused as older (offer_downgrade): check everything, install
+     * nothing. */
+    bool offering;
     char sig_text[SIGN_SIG_FILE_MAX + 1]; /* here rather than on the stack: a kiosk thread's is small */
 } ctx;
 
@@ -714,9 +720,14 @@ static bool policy(ctx *c, cand *k, const char *region, const char *version)
     copy_clean(v_clean, sizeof v_clean, version);
     if (c->region[0] && strcmp(region, c->region))
         return fail(c, k, UPDATE_OTHER_REGION, "a pack for region '%s'; this kiosk is for '%s'", r_clean, c->region);
-    if (!c->shown || c->o->allow_downgrade)
+    /* A confirmed downgrade is pinned to the bytes staff were asked about, checked after the copy. */
+    if (!c->shown || c->o->allow_downgrade || c->o->downgrade_hash)
         return true;
     int cmp = version_cmp(version, c->shown->ptr.version);
+    if (c->offering && cmp >= 0)
+        return fail(c, k, UPDATE_CHANGED, "said version %s when it was read again", v_clean);
+    if (c->offering)
+        return true;
     if (cmp == 0)
         return fail(c, k, UPDATE_SAME, "version %s is already installed", v_clean);
     if (cmp < 0)
@@ -1097,6 +1108,8 @@ static bool install(ctx *c, cand *k)
     bool ok = copy_hashed(c, k, fd, hash, header);
     if (ok && !sign_verify_hash(&c->keys[k->key], &k->sig, hash, &e))
         ok = fail(c, k, UPDATE_TAMPERED, "%s", e.msg);
+    if (ok && c->o->downgrade_hash && sodium_memcmp(hash, c->o->downgrade_hash, sizeof hash))
+        ok = fail(c, k, UPDATE_CHANGED, "validly signed, but not the pack staff confirmed");
     ok = ok && header_ok(c, k, header, k->size);
     if (ok && !(p = pack_open(c->staging, &e)))
         ok = fail(c, k, UPDATE_CORRUPT, "signed, but it does not open as a content pack: %s", e.msg);
@@ -1120,10 +1133,16 @@ static bool install(ctx *c, cand *k)
         snprintf(k->version, sizeof k->version, "%s", np.version);
         pack_close(p);
     }
-    if (!ok) {
+    if (!ok || c->offering) {
         IO(io, close, fd);
         IO(io, unlink, c->staging);
-        return false;
+        if (ok) {
+            c->r->downgrade_offered = true;
+            memcpy(c->r->offer_hash, hash, sizeof hash);
+            snprintf(c->r->offer_version, sizeof c->r->offer_version, "%s", np.version);
+            detail(c, "%s: version %s passed every check but the version; offered to staff", k->shown, np.version);
+        }
+        return ok;
     }
     char r_word[48], v_word[48], hex[2 * SIGN_HASH_BYTES + 1];
     copy_word(r_word, sizeof r_word, np.region);
@@ -1296,6 +1315,12 @@ static void reason_sentences(ctx *c, update_reason why, const cand *k, char *en,
         snprintf(en, size, "Another update is running. Wait until it has finished.");
         snprintf(de, size, "Eine andere Aktualisierung läuft gerade. Warten Sie, bis sie fertig ist.");
         break;
+    case UPDATE_CHANGED:
+        snprintf(en, size, "The pack on the stick is no longer the one you confirmed: the stick changed. Take it "
+                           "out and check it on the staff PC.");
+        snprintf(de, size, "Das Paket auf dem Stick ist nicht mehr das bestätigte: Der Stick hat sich verändert. "
+                           "Ziehen Sie ihn ab und prüfen Sie ihn am Büro-PC.");
+        break;
     case UPDATE_REASON_COUNT:
         en[0] = de[0] = 0;
         break;
@@ -1308,15 +1333,23 @@ static void say(ctx *c, update_reason why, const cand *k)
     r->reason = why;
     if (k)
         snprintf(r->file, sizeof r->file, "%s", k->shown);
+    if (why == UPDATE_OK && c->o->downgrade_hash) {
+        snprintf(r->en, sizeof r->en, "Older version installed: %s %s instead of %s: %d pages, %d languages. You can "
+                                      "remove the stick.", r->new_name, r->new_version, r->old_version, r->pages, r->languages);
+        snprintf(r->de, sizeof r->de, "Ältere Version installiert: %s %s statt %s: %d Seiten, %d Sprachen. Sie können "
+                                      "den Stick jetzt abziehen.", r->new_name, r->new_version, r->old_version, r->pages,
+                 r->languages);
+        return;
+    }
     if (why == UPDATE_OK) {
         if (r->old_version[0])
-            snprintf(r->en, sizeof r->en, "Updated %s %s → %s: %d pages, %d languages. You can remove the stick.",
+            snprintf(r->en, sizeof r->en, "Updated %s from %s to %s: %d pages, %d languages. You can remove the stick.",
                      r->new_name, r->old_version, r->new_version, r->pages, r->languages);
         else
             snprintf(r->en, sizeof r->en, "Installed %s %s: %d pages, %d languages. You can remove the stick.",
                      r->new_name, r->new_version, r->pages, r->languages);
         if (r->old_version[0])
-            snprintf(r->de, sizeof r->de, "Aktualisiert: %s %s → %s: %d Seiten, %d Sprachen. Sie können den Stick "
+            snprintf(r->de, sizeof r->de, "Aktualisiert: %s von %s auf %s: %d Seiten, %d Sprachen. Sie können den Stick "
                                           "jetzt abziehen.", r->new_name, r->old_version, r->new_version, r->pages,
                      r->languages);
         else
@@ -1326,6 +1359,13 @@ static void say(ctx *c, update_reason why, const cand *k)
     }
     char en[600], de[600], still_en[300], still_de[300];
     reason_sentences(c, why, k, en, de, sizeof en);
+    if (r->downgrade_offered) {
+        snprintf(r->en, sizeof r->en, "%s It is signed with a trusted key and passed every check. Install the older "
+                                      "version anyway?", en);
+        snprintf(r->de, sizeof r->de, "%s Es ist mit einem vertrauenswürdigen Schlüssel signiert und hat alle Prüfungen "
+                                      "bestanden. Die ältere Version trotzdem installieren?", de);
+        return;
+    }
     if (c->shown) {
         snprintf(still_en, sizeof still_en, "Nothing was changed: the kiosk still shows %s %s.", c->shown->ptr.name,
                  c->shown->ptr.version);
@@ -1393,6 +1433,49 @@ static void write_receipt(ctx *c)
         snprintf(r->receipt, sizeof r->receipt, "no receipt: cannot write %s: %s", path, strerror(en));
 }
 
+/* Which candidate a refusal is about: the one that got furthest. */
+static cand *furthest(ctx *c)
+{
+    cand *best = NULL;
+    for (int i = 0; i < c->cand_count; i++)
+        if (!best || reason_rank(c->cands[i].reason) > reason_rank(best->reason))
+            best = &c->cands[i];
+    return best;
+}
+
+/* When being older is all that stood against the packs of this stick, the newest older one is
+ * read again from the stick and checked like an install (signature over the copy, schema,
+ * SQLite, region), without switching. One that passes is offered to staff; one that fails now
+ * reports why, which says more than "older". */
+static const cand *offer_older(ctx *c)
+{
+    cand *best = furthest(c);
+    if (!best || best->reason != UPDATE_OLDER)
+        return NULL;
+    cand **order = calloc((size_t)c->cand_count, sizeof *order);
+    if (!order)
+        return NULL;
+    int n = 0;
+    for (int i = 0; i < c->cand_count; i++)
+        if (c->cands[i].reason == UPDATE_OLDER)
+            order[n++] = &c->cands[i];
+    qsort(order, (size_t)n, sizeof *order, cmp_cands);
+    c->offering = true;
+    const cand *offered = NULL;
+    for (int i = 0; i < n && !c->abort && !offered; i++) {
+        cand *k = order[i];
+        /* A fresh open: nothing learnt from the first look at the stick's bytes is kept. */
+        if (k->fd >= 0)
+            IO(c->io, close, k->fd);
+        k->reason = UPDATE_OK;
+        if (probe(c, k) && install(c, k))
+            offered = k;
+    }
+    c->offering = false;
+    free(order);
+    return offered;
+}
+
 bool update_run(const update_options *o, update_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -1449,16 +1532,22 @@ bool update_run(const update_options *o, update_result *r)
             about = order[i];
         }
     free(order);
+    if (!r->installed && !c->abort && o->offer_downgrade && !o->allow_downgrade && !o->downgrade_hash)
+        about = offer_older(c);
 done:
-    if (r->installed) {
+    if (o->downgrade_hash && (c->abort == UPDATE_NO_STICK || (!c->abort && c->cand_count == 0))) {
+        /* The stick staff confirmed from is gone, or only its empty mount point is left. */
+        c->abort = UPDATE_STICK_REMOVED;
+        c->abort_cand = NULL;
+    }
+    if (r->downgrade_offered) {
+        say(c, UPDATE_OLDER, about);
+    } else if (r->installed) {
         say(c, UPDATE_OK, about);
     } else if (c->abort) {
         say(c, c->abort, c->abort_cand);
     } else {
-        const cand *best = NULL;
-        for (int i = 0; i < c->cand_count; i++)
-            if (!best || reason_rank(c->cands[i].reason) > reason_rank(best->reason))
-                best = &c->cands[i];
+        const cand *best = furthest(c);
         say(c, best ? best->reason : UPDATE_NO_PACK, best);
     }
     for (int i = 0; i < c->cand_count; i++)
@@ -1499,6 +1588,8 @@ update_source update_open_installed_io(const update_io *io, const char *data_dir
             else
                 snprintf(what, what_size, "showing the previous pack %s %s, because the installed one failed: %s",
                          m->region, m->version, trouble);
+            if (i == 1)
+                err_set(e, "%s", trouble);
             free(s);
             return i == 0 ? UPDATE_SOURCE_CURRENT : UPDATE_SOURCE_PREVIOUS;
         }
@@ -1509,6 +1600,7 @@ update_source update_open_installed_io(const update_io *io, const char *data_dir
     free(s);
     err pe = {""};
     if (demo_path && (*out = pack_open(demo_path, &pe))) {
+        err_set(e, "%s", trouble);
         if (trouble[0])
             snprintf(what, what_size, "showing the demo pack, because no installed pack could be used: %s", trouble);
         else
@@ -1567,5 +1659,32 @@ bool update_status(const update_io *io, const char *data_dir, update_slot_info *
     slot_inspect(io, data_dir, PREVIOUS, s);
     slot_info(data_dir, s, previous);
     free(s);
+    return true;
+}
+
+bool update_start_notice(update_source source, const pack *shown, const char *problem, char *de, char *en,
+                         size_t size)
+{
+    if (source == UPDATE_SOURCE_CURRENT || !problem || !problem[0])
+        return false;
+    const pack_meta *m = shown ? pack_get_meta(shown) : NULL;
+    char which_en[300], which_de[300];
+    if (source == UPDATE_SOURCE_PREVIOUS && m) {
+        snprintf(which_en, sizeof which_en, "the previous content pack, %s %s", m->name[0] ? m->name : m->region,
+                 m->version);
+        snprintf(which_de, sizeof which_de, "das vorherige Inhaltspaket, %s %s", m->name[0] ? m->name : m->region,
+                 m->version);
+    } else if (m) {
+        snprintf(which_en, sizeof which_en, "the bundled demo content");
+        snprintf(which_de, sizeof which_de, "die mitgelieferten Demo-Inhalte");
+    } else {
+        snprintf(which_en, sizeof which_en, "no content");
+        snprintf(which_de, sizeof which_de, "keine Inhalte");
+    }
+    /* The cause stays in English: it names files and checks, for whoever repairs the kiosk. */
+    snprintf(en, size, "The kiosk shows %s, because the installed pack could not be opened (%s). Put the current "
+                       "pack in again from a USB stick, or call technical support.", which_en, problem);
+    snprintf(de, size, "Der Kiosk zeigt %s, weil das installierte Paket nicht geöffnet werden konnte. Spielen Sie "
+                       "das aktuelle Paket erneut per USB-Stick ein oder rufen Sie den technischen Support.", which_de);
     return true;
 }

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "pack.h"
+#include "sign.h"
 
 /* Packs larger than this are refused before a byte is read (a real one is a few MiB). */
 #define UPDATE_MAX_PACK_BYTES_DEFAULT (512LL << 20)
@@ -87,6 +88,7 @@ typedef enum update_reason {
     UPDATE_DISK_ERROR, /* the kiosk's own storage failed */
     UPDATE_NO_KEYS,    /* no trusted key installed: configuration */
     UPDATE_BUSY,       /* another update holds the lock */
+    UPDATE_CHANGED,    /* a confirmed downgrade: the stick no longer holds the pack staff were asked about */
     UPDATE_REASON_COUNT
 } update_reason;
 
@@ -100,6 +102,14 @@ typedef struct update_options {
     const char *region;    /* NULL: the installed pack's region (any, when nothing is installed) */
     const char *kiosk_id;  /* for the receipt; NULL: the host name */
     bool allow_downgrade;  /* staff: also an older or the same version */
+    /* When the only thing against a pack is that it is older than the installed one, copy and
+     * check it fully anyway (installing nothing) and offer it: update_result.downgrade_offered.
+     * Staff then confirm with downgrade_hash set to the offer's hash. */
+    bool offer_downgrade;
+    /* A downgrade staff confirmed: only the pack whose bytes hash to this may be installed, older
+     * or not; it is copied and checked again from scratch (a stick can change between reads).
+     * A stick that is gone reads as UPDATE_STICK_REMOVED; other bytes as UPDATE_CHANGED. */
+    const unsigned char *downgrade_hash; /* SIGN_HASH_BYTES, or NULL */
     long long max_pack_bytes; /* 0: UPDATE_MAX_PACK_BYTES_DEFAULT */
     bool no_receipt;          /* do not write to the stick */
     /* Called while copying, at least once per 1 MiB and at the end. */
@@ -119,6 +129,11 @@ typedef struct update_result {
     char new_name[128], new_region[64], new_version[64]; /* when installed */
     int pages, languages;                                 /* of the new pack */
     char receipt[512]; /* where the receipt was written, or why not */
+    /* offer_downgrade: an older pack passed every check but the version. en and de then ask
+     * whether to install it; the hash is what update_options.downgrade_hash pins. */
+    bool downgrade_offered;
+    unsigned char offer_hash[SIGN_HASH_BYTES];
+    char offer_version[64];
 } update_result;
 
 /* Looks for packs on the stick and installs the best one for this kiosk, or explains in `r`
@@ -138,11 +153,20 @@ typedef enum update_source {
 /* Opens what the kiosk shows: the `current` pack of data_dir, else `previous`, else the pack at
  * demo_path (may be NULL). Installed packs are checked against the size and BLAKE2b hash their
  * pointer records before SQLite opens them. `what` (what_size bytes) says in one line which
- * was used and why; `e` gets the last failure when the result is UPDATE_SOURCE_NONE. */
+ * was used and why; `e` says why the installed packs could not be used whenever the result is
+ * not UPDATE_SOURCE_CURRENT (empty when none was installed), and the last failure when the
+ * result is UPDATE_SOURCE_NONE. */
 update_source update_open_installed(const char *data_dir, const char *demo_path, pack **out, char *what,
                                     size_t what_size, err *e);
 update_source update_open_installed_io(const update_io *io, const char *data_dir, const char *demo_path, pack **out,
                                        char *what, size_t what_size, err *e);
+
+/* For the staff overlay at start: when `source` is not the installed pack although one was
+ * installed (`problem`: the `e` message of update_open_installed, why it failed), one sentence
+ * in German and in English saying which pack is showing and why. False (nothing to say) on
+ * the current pack and on a kiosk that never had a pack installed. */
+bool update_start_notice(update_source source, const pack *shown, const char *problem, char *de, char *en,
+                         size_t size);
 
 /* One installed slot (`current` or `previous`) as update --status shows it. */
 typedef struct update_slot_info {

@@ -347,7 +347,14 @@ static void language_screen(ctx *c)
     int cols = c->portrait ? 2 : 3;
     int rows = (n + cols - 1) / cols;
     int demo_h = meta->demo ? c->band_h * 3 / 2 : 0;
-    int area_y = top + c->margin, area_h = c->h - area_y - c->margin - demo_h - (demo_h ? c->gap : 0);
+    int hint_h = c->a->service_fallback ? c->small_px * 3 / 2 : 0;
+    int area_y = top + c->margin, area_h = c->h - area_y - c->margin - demo_h - (demo_h ? c->gap : 0) - hint_h;
+    if (hint_h) {
+        /* For staff only, small and plain under the languages: visitors need not wonder. */
+        text_opts hint = {c->small_px * 4 / 5, false, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, MUTED, true};
+        add_text(c, c->margin, area_y + area_h + c->margin / 2, c->w - 2 * c->margin, hint_h,
+                 "Service: Ersatzinhalt · fallback content", hint);
+    }
     int cell_w = (c->w - 2 * c->margin - (cols - 1) * c->gap) / cols;
     int cell_h = rows ? (area_h - (rows - 1) * c->gap) / rows : 0;
     if (cell_h > c->base * 28 / 100)
@@ -1167,30 +1174,91 @@ bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_langu
     return l && l->height <= box.h && !l->cut_word;
 }
 
-/* What staff see during a USB update: in German and English, whatever the visitor's language,
- * above everything; a tap closes it once the result is there. */
+/* A two-line staff button, German above English, centred in its face. */
+static view_cmd *staff_button(ctx *c, view_rect r, SDL_Color face, SDL_Color ink, app_event_type type,
+                              const char *de, const char *en)
+{
+    view_cmd *cmd = add_button(c, r, face, c->radius, type, NULL, 0);
+    int pad = c->gap / 2, line = (r.h - 2 * pad) / 2;
+    text_opts o = {c->body_px, true, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, ink, true};
+    add_text_fit(c, r.x + pad, r.y + pad, r.w - 2 * pad, line, de, o);
+    o.bold = false;
+    o.size = c->body_px * 9 / 10;
+    add_text_fit(c, r.x + pad, r.y + pad + line, r.w - 2 * pad, line, en, o);
+    return cmd;
+}
+
+/* The downgrade question: what was found, then "keep" (a tap) and "install older" (held for
+ * APP_HOLD_MS, its progress filling the button's foot), so neither a passing visitor nor a
+ * stray tap installs old content. */
+static void service_question(ctx *c, int x, int y, int inner, view_rect card)
+{
+    bool portrait = c->portrait;
+    int button_h = c->base * 16 / 100, rows = portrait ? 2 : 1;
+    int buttons_y = card.y + card.h - c->margin - rows * button_h - (rows - 1) * c->gap;
+    int hint_h = c->small_px * 3 / 2, hint_y = buttons_y - c->gap / 2 - hint_h;
+    int room = hint_y - c->gap / 2 - y;
+    text_opts body = {c->body_px, true, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
+    y += add_text_fit(c, x, y, inner, room * 11 / 20, c->a->service_de, body) + c->gap / 2;
+    body.bold = false;
+    body.color = MUTED;
+    add_text_fit(c, x, y, inner, hint_y - c->gap / 2 - y, c->a->service_en, body);
+    text_opts hint = {c->small_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, MUTED, true};
+    add_text_fit(c, x, hint_y, inner, hint_h,
+                 c->a->service_holding ? "Weiter gedrückt halten … · Keep holding …"
+                                       : "Zum Installieren 2 Sekunden gedrückt halten · Hold 2 seconds to install",
+                 hint);
+    int bw = portrait ? inner : (inner - c->gap) / 2;
+    view_rect keep = {x, buttons_y, bw, button_h};
+    view_rect older = portrait ? (view_rect){x, buttons_y + button_h + c->gap, bw, button_h}
+                               : (view_rect){x + bw + c->gap, buttons_y, bw, button_h};
+    staff_button(c, keep, BRAND, WHITE, APP_EV_SERVICE_KEEP, "Aktuelle Version behalten", "Keep current version");
+    add_rect(c, (view_rect){older.x - 3, older.y - 3, older.w + 6, older.h + 6}, ALARM_TEXT, c->radius);
+    view_cmd *hold = staff_button(c, older, WHITE, ALARM_TEXT, APP_EV_SERVICE_HOLD,
+                                  "Ältere Version trotzdem installieren", "Install older version anyway");
+    if (hold)
+        hold->on_press = true;
+    int foot = older.h / 8, done = (int)((long)older.w * (long)c->a->service_hold_ms / APP_HOLD_MS);
+    if (c->a->service_holding && done > 0)
+        add_rect(c, (view_rect){older.x, older.y + older.h - foot, done < older.w ? done : older.w, foot},
+                 ALARM_TEXT, 0);
+}
+
+/* What staff see during a USB update, and at start when the installed pack failed: in German
+ * and English, whatever the visitor's language, above everything; a tap closes a result (a
+ * question needs an answer). */
 static void service_overlay(ctx *c)
 {
+    const app *a = c->a;
     view_cmd *shade = add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0,
-                                 c->a->service_done ? APP_EV_SERVICE_CLOSE : APP_EV_TICK, NULL, 0);
+                                 a->service_done && !a->service_ask ? APP_EV_SERVICE_CLOSE : APP_EV_TICK, NULL, 0);
     if (shade)
         shade->color = SHADE;
-    int w = c->w * 85 / 100, h = c->h * 70 / 100;
+    int w = c->w * (c->portrait ? 90 : 85) / 100, h = c->h * (a->service_ask ? 90 : 70) / 100;
     view_rect card = {(c->w - w) / 2, (c->h - h) / 2, w, h};
     add_rect(c, card, WHITE, c->radius * 2);
     bool rtl = c->rtl;
     c->rtl = false;
     int x = card.x + c->margin, inner = w - 2 * c->margin, y = card.y + c->margin;
     text_opts title = {c->title_px, true, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
-    const char *icon = !c->a->service_done ? "usb" : c->a->service_ok ? "check_circle" : "error";
-    SDL_Color tone = !c->a->service_done ? BRAND : c->a->service_ok ? OPEN_GREEN : ALARM_TEXT;
+    const char *icon = !a->service_done ? "usb"
+                       : a->service_ask    ? "help"
+                       : a->service_notice ? "warning"
+                       : a->service_ok     ? "check_circle"
+                                           : "error";
+    SDL_Color tone = !a->service_done                    ? BRAND
+                     : a->service_ask || a->service_notice ? LATER_AMBER
+                     : a->service_ok                       ? OPEN_GREEN
+                                                           : ALARM_TEXT;
     add_icon(c, x, y, c->title_px * 3 / 2, icon, tone);
-    y += add_text(c, x + c->title_px * 2, y, inner - c->title_px * 2, c->title_px * 3 / 2,
-                  "Inhalte aktualisieren · Content update", title) +
+    y += add_text_fit(c, x + c->title_px * 2, y, inner - c->title_px * 2, c->title_px * 3 / 2,
+                      a->service_notice ? "Inhaltspaket beim Start · Content pack at start"
+                                        : "Inhalte aktualisieren · Content update",
+                      title) +
          c->gap * 2;
     text_opts body = {c->body_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
-    if (!c->a->service_done) {
-        bool copying = c->a->service_progress >= 0;
+    if (!a->service_done) {
+        bool copying = a->service_progress >= 0;
         y += add_text(c, x, y, inner, 0,
                       copying ? "Das Inhaltspaket wird geprüft und kopiert. Den Stick bitte stecken lassen."
                               : "Der USB-Stick wird gelesen …",
@@ -1204,14 +1272,19 @@ static void service_overlay(ctx *c)
              c->gap * 2;
         int bar_h = c->body_px;
         add_rect(c, (view_rect){x, y, inner, bar_h}, BORDER, bar_h / 2);
-        int done = copying ? inner * c->a->service_progress / 1000 : 0;
+        int done = copying ? inner * a->service_progress / 1000 : 0;
         if (done > 0)
             add_rect(c, (view_rect){x, y, done, bar_h}, BRAND, bar_h / 2);
+    } else if (a->service_ask) {
+        service_question(c, x, y, inner, card);
     } else {
+        /* Long sentences (a start notice names files) shrink rather than spill off the card. */
+        int close_h = c->small_px * 3 / 2, room = card.y + card.h - c->margin - close_h - c->gap - y;
         body.bold = true;
-        y += add_text(c, x, y, inner, 0, c->a->service_de, body) + c->gap;
+        y += add_text_fit(c, x, y, inner, room / 2, a->service_de, body) + c->gap;
         body.bold = false;
-        y += add_text(c, x, y, inner, 0, c->a->service_en, body) + c->gap * 2;
+        y += add_text_fit(c, x, y, inner, card.y + card.h - c->margin - close_h - c->gap - y, a->service_en, body) +
+             c->gap * 2;
         body.color = MUTED;
         body.size = c->small_px;
         add_text(c, x, y, inner, 0, "Zum Schließen tippen · Tap to close", body);

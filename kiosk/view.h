@@ -28,6 +28,7 @@ typedef struct view_cmd {
     uint32_t icon;             /* VIEW_ICON: code point in the icon font */
     int icon_size;
     bool button;   /* a tap inside rect sends `tap` to the app */
+    bool on_press; /* sent when the finger goes down, not when it lifts: a button to hold */
     app_event tap;
 } view_cmd;
 

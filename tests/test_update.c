@@ -444,11 +444,11 @@ TEST(update_installs_keeps_previous_and_cleans_up)
     CHECK_INT(prog.total, pack_size);
     p = pack_open(pack_of("kaiserslautern", "2026-11-22"), NULL);
     CHECK(p != NULL);
-    snprintf(want, sizeof want, "Updated Landkreis Kaiserslautern 2026-11-20 → 2026-11-22: %d pages, %d languages. "
+    snprintf(want, sizeof want, "Updated Landkreis Kaiserslautern from 2026-11-20 to 2026-11-22: %d pages, %d languages. "
              "You can remove the stick.", p ? pack_page_count(p) : 0, p ? pack_language_count(p) : 0);
     pack_close(p);
     CHECK_STR(r.en, want);
-    CHECK_HAS(r.de, "Aktualisiert: Landkreis Kaiserslautern 2026-11-20 → 2026-11-22");
+    CHECK_HAS(r.de, "Aktualisiert: Landkreis Kaiserslautern von 2026-11-20 auf 2026-11-22");
     CHECK_HAS(r.de, "Sie können den Stick jetzt abziehen.");
     CHECK_STR(r.old_version, "2026-11-20");
     CHECK_STR(r.new_version, "2026-11-22");
@@ -524,7 +524,7 @@ TEST(update_older_version_only_when_staff_allow_it)
     snap_free(&before);
     CHECK(run_update_io(data, stick, NULL, true, &r));
     CHECK_STR(shown(data), "current 2026-11-19");
-    CHECK_HAS(r.en, "Updated Landkreis Kaiserslautern 2026-11-20 → 2026-11-19");
+    CHECK_HAS(r.en, "Updated Landkreis Kaiserslautern from 2026-11-20 to 2026-11-19");
 }
 
 TEST(update_versions_compare_as_people_read_them)
