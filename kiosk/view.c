@@ -997,13 +997,13 @@ static int keypad_screen(ctx *c, int y)
 }
 
 /* A row of keys across the keyboard's width; `labels` as UTF-8 strings. */
-static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int slots, app_event_type type,
+static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int slots, int g, app_event_type type,
                     const int *values)
 {
-    int kw = (c->content.w - (slots - 1) * c->gap / 2) / slots;
-    int x0 = c->content.x + (c->content.w - (n * kw + (n - 1) * c->gap / 2)) / 2;
+    int kw = (c->content.w - (slots - 1) * g) / slots;
+    int x0 = c->content.x + (c->content.w - (n * kw + (n - 1) * g)) / 2;
     for (int i = 0; i < n; i++) {
-        view_rect r = place(c, x0 + i * (kw + c->gap / 2), y, kw, h);
+        view_rect r = place(c, x0 + i * (kw + g), y, kw, h);
         add_card(c, r, type, values ? NULL : labels[i], values ? values[i] : 0);
         text_opts o = {c->title_px, false, dir_of(c->lang), TEXT_ALIGN_CENTER, INK, true};
         add_text_fit(c, r.x, y, kw, h, labels[i], o);
@@ -1013,8 +1013,8 @@ static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int 
     }
 }
 
-/* How many keys a fingertip wide fit across the keyboard. */
-static int keys_across(const ctx *c) { return at_least((c->content.w + c->gap / 2) / (c->touch + c->gap / 2), 1); }
+/* How many keys a fingertip wide fit across the keyboard, `g` apart. */
+static int keys_across(const ctx *c, int g) { return at_least((c->content.w + g) / (c->touch + g), 1); }
 
 static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
@@ -1024,7 +1024,7 @@ static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 static int keyboard(ctx *c)
 {
     const char *const *rows = view_keyboard_rows(c->lang);
-    int across = keys_across(c), g = c->gap / 2;
+    int g = c->gap / 2;
     char keys[64][16];
     const char *labels[64];
     int values[64], row_len[8], row_count = 0, n = 0;
@@ -1036,6 +1036,16 @@ static int keyboard(ctx *c)
             snprintf(keys[n], sizeof keys[n], "%s", tok);
             labels[n] = keys[n];
         }
+    }
+    /* Keys move closer before a row breaks: a narrow gap reads better than a broken row. */
+    int longest = 0;
+    for (int r = 0; r < row_count; r++)
+        longest = at_least(longest, row_len[r]);
+    int tight = at_least(c->gap / 6, 2), hg = g;
+    int across = keys_across(c, g);
+    if (longest > across && longest <= keys_across(c, tight)) {
+        hg = tight;
+        across = longest;
     }
     const uint32_t *fidel = NULL;
     if (!rows) {
@@ -1066,7 +1076,7 @@ static int keyboard(ctx *c)
             int per = ceil_div(row_len[r], ceil_div(row_len[r], across));
             for (int i = 0; i < row_len[r]; i += per) {
                 int count = row_len[r] - i < per ? row_len[r] - i : per;
-                key_row(c, y, key_h, labels + first + i, count, slots, fidel ? APP_EV_FIDEL : APP_EV_TYPE,
+                key_row(c, y, key_h, labels + first + i, count, slots, hg, fidel ? APP_EV_FIDEL : APP_EV_TYPE,
                         fidel ? values + first + i : NULL);
                 y += key_h + g;
             }
@@ -1085,7 +1095,7 @@ static int keyboard(ctx *c)
         form_h = form_h < key_h * 2 ? form_h : key_h * 2;
         int fy = y + (room - form_rows * (form_h + g) + g) / 2;
         for (int i = 0; i < count; i += per, fy += form_h + g)
-            key_row(c, fy, form_h, labels + i, count - i < per ? count - i : per, per, APP_EV_TYPE, NULL);
+            key_row(c, fy, form_h, labels + i, count - i < per ? count - i : per, per, hg, APP_EV_TYPE, NULL);
         y += lines * (key_h + g);
     }
     /* Space and erase under every keyboard; the Ethiopic picker also steps back. */

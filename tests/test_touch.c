@@ -43,6 +43,9 @@ static void check_screen(session *s, const char *what, void *user)
     touch_check *t = user;
     const view_list *l = session_display(s);
     int dpi = session_dpi(s), buttons = 0;
+    bool shaded = false; /* an overlay takes every tap */
+    for (int i = 0; i < l->count; i++)
+        shaded |= l->cmds[i].button && l->cmds[i].hit.w >= s->width && l->cmds[i].hit.h >= s->height;
     for (int i = 0; i < l->count; i++) {
         const view_cmd *c = &l->cmds[i];
         if (!c->button)
@@ -58,6 +61,10 @@ static void check_screen(session *s, const char *what, void *user)
             fail(t, s, what, c, "is not on the screen");
         bool shade = c->hit.w >= s->width && c->hit.h >= s->height; /* a tap anywhere, beneath the rest */
         area a = reachable(c, s->width, s->height);
+        /* A tap near the edge of the hit area, outside a small chip's face, still reaches it. */
+        int tx = a.x0 + 1, ty = a.y0 + 1;
+        if (!shaded && a.x0 < a.x1 && a.y0 < a.y1 && view_hit(l, tx, ty) != c)
+            fail(t, s, what, c, "does not get a tap at the corner of its hit area");
         for (int j = i + 1; j < l->count && !shade; j++) {
             const view_cmd *d = &l->cmds[j];
             if (!d->button || (d->hit.w >= s->width && d->hit.h >= s->height))
