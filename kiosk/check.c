@@ -48,7 +48,8 @@ static void each_text(void *user, const char *file, const pack_page *page, const
     uncovered(k, file, "text", body);
     /* Only home-screen tiles have a fixed size; other titles wrap freely. */
     if (!page->parent[0] && strcmp(page->kind, "help") &&
-        !view_tile_title_fits(k->fonts, tile_title, lang, k->report->top_level, SMALL_W, SMALL_H, k->report->demo))
+        !view_tile_title_fits(k->fonts, tile_title, lang, k->report->top_level, SMALL_W, SMALL_H, VIEW_DPI_DEFAULT,
+                              k->report->demo))
         pack_report_add(k->report, false,
                         "%s:1: the title \"%s\" is too long for a tile on an %dx%d screen: shorten it, or give the "
                         "tile a shorter one with 'tile-title:'",

@@ -21,6 +21,10 @@ static const char USAGE[] =
     "                      the previous one, then to --pack or the demo pack\n"
     "  --window            run in a window instead of full screen\n"
     "  --size WxH          window or screenshot size (default 1280x800)\n"
+    "  --screen-inches D   the screen's diagonal in inches (7, 10.1, 21.5): buttons are sized\n"
+    "                      to 9 mm on it (docs/screen.md)\n"
+    "  --dpi N             the screen's pixels per inch, instead of --screen-inches (default:\n"
+    "                      133, the official 7-inch display, or the display's own if finer)\n"
     "  --lang CODE         start in this language instead of the language screen\n"
     "  --page CODE         start on this page (needs --lang)\n"
     "  --idle SECONDS      go back to the language screen after this long untouched (default 90)\n"
@@ -41,7 +45,8 @@ typedef struct options {
     const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
     const char *usb_dir, *keys, *region, *mountinfo;
     bool window;
-    int width, height;
+    int width, height, dpi;
+    double screen_inches;
     unsigned long idle_ms;
     long exit_after_ms;
 } options;
@@ -60,6 +65,25 @@ static bool parse(int argc, char **argv, options *o)
             if (sscanf(next, "%dx%d", &o->width, &o->height) != 2 || o->width < 100 || o->height < 100 ||
                 o->width > 8192 || o->height > 8192) {
                 fprintf(stderr, "wegweiser: --size wants WIDTHxHEIGHT such as 1280x800, not '%s'\n", next);
+                return false;
+            }
+            i++;
+        } else if (next && !strcmp(a, "--dpi")) {
+            char *end;
+            long dpi = strtol(next, &end, 10);
+            if (*end || dpi < 50 || dpi > 600) {
+                fprintf(stderr, "wegweiser: --dpi wants pixels per inch between 50 and 600, not '%s'\n", next);
+                return false;
+            }
+            o->dpi = (int)dpi;
+            i++;
+        } else if (next && !strcmp(a, "--screen-inches")) {
+            char *end;
+            o->screen_inches = strtod(next, &end);
+            if (*end || !(o->screen_inches >= 3 && o->screen_inches <= 120)) {
+                fprintf(stderr, "wegweiser: --screen-inches wants the diagonal between 3 and 120, such as 7 or 10.1, "
+                                "not '%s'\n",
+                        next);
                 return false;
             }
             i++;
@@ -109,6 +133,10 @@ static bool parse(int argc, char **argv, options *o)
             fprintf(stderr, "wegweiser: unknown or incomplete option '%s'\n%s", a, USAGE);
             return false;
         }
+    }
+    if (o->dpi && o->screen_inches > 0) {
+        fprintf(stderr, "wegweiser: give --dpi or --screen-inches, not both\n");
+        return false;
     }
     return true;
 }
@@ -191,6 +219,8 @@ int main(int argc, char **argv)
         if (update_start_notice(source, p, e.msg, de, en, sizeof de))
             app_service_notice(&s.app, de, en);
     }
+    s.dpi = o.dpi;
+    s.screen_inches = o.screen_inches;
     if (o.data_dir && o.keys) {
         s.updates = (update_options){.data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region};
         s.demo_path = o.pack ? o.pack : demo;

@@ -361,7 +361,7 @@ static int cmd_layout(int argc, char **argv)
         fprintf(stderr, "wegweiser-pack layout: %s\n", e.msg);
         return 1;
     }
-    text_style style = {size, false, dir, TEXT_ALIGN_START};
+    text_style style = {size, false, dir, TEXT_ALIGN_START, 0};
     size_t cap = 1 << 16;
     char *line = malloc(cap), *out = malloc(cap * 2);
     int status = 0;

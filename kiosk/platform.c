@@ -308,6 +308,19 @@ static void check_sticks(session *s, update_watch *w, painter *p)
         session_usb(s, dir, redraw_now, &t);
 }
 
+/* With no density configured, a display that reports a finer one than the default gets it:
+ * only ever bigger targets, since monitors' reports are often missing or wrong. */
+static void adopt_display_dpi(session *s, SDL_Window *window)
+{
+    float diagonal;
+    if (s->dpi || s->screen_inches > 0 || SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(window), &diagonal, NULL, NULL))
+        return;
+    if (diagonal > VIEW_DPI_DEFAULT && diagonal <= 400) {
+        s->dpi = (int)ceilf(diagonal);
+        fprintf(stderr, "wegweiser: the display reports %d dpi: buttons are sized for it\n", s->dpi);
+    }
+}
+
 bool platform_run(session *s, bool fullscreen, err *e)
 {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
@@ -332,6 +345,7 @@ bool platform_run(session *s, bool fullscreen, err *e)
     }
     if (fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
+    adopt_display_dpi(s, window);
     bool quit = false;
     Uint64 last = SDL_GetTicks64();
     unsigned long drawn_generation = 0;

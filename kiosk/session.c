@@ -1,6 +1,7 @@
 #include "session.h"
 #include "utf8.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,11 +117,13 @@ const view_list *session_display(session *s)
 {
     /* A rebuild can learn a new scroll limit, which can move the scroll: at most twice. */
     for (int round = 0; round < 2; round++) {
+        int dpi = session_dpi(s);
         if (s->built && s->built_generation == s->app.generation && s->built_width == s->width &&
-            s->built_height == s->height)
+            s->built_height == s->height && s->built_dpi == dpi)
             break;
-        view_build(s->list, &s->app, s->fonts, s->width, s->height);
+        view_build(s->list, &s->app, s->fonts, s->width, s->height, dpi);
         s->built = true;
+        s->built_dpi = dpi;
         s->built_generation = s->app.generation;
         s->built_width = s->width;
         s->built_height = s->height;
@@ -128,6 +131,13 @@ const view_list *session_display(session *s)
         app_handle(&s->app, &limit);
     }
     return s->list;
+}
+
+int session_dpi(const session *s)
+{
+    if (s->screen_inches > 0)
+        return (int)ceil(sqrt((double)s->width * s->width + (double)s->height * s->height) / s->screen_inches);
+    return s->dpi > 0 ? s->dpi : VIEW_DPI_DEFAULT;
 }
 
 void session_resize(session *s, int width, int height)

@@ -14,9 +14,13 @@ typedef struct session {
     text_fonts *fonts;
     view_list *list;
     int width, height;
+    /* The screen's density (docs/screen.md): dpi, or the diagonal in inches from which it follows
+     * with the pixel size; neither set: VIEW_DPI_DEFAULT. */
+    int dpi;
+    double screen_inches;
     bool built;
     unsigned long built_generation;
-    int built_width, built_height;
+    int built_width, built_height, built_dpi;
     bool down, dragging;
     int down_x, down_y, last_y;
     app_event pending; /* what the button under the finger does, seen when it went down */
@@ -47,6 +51,8 @@ void session_free(session *s);
 const view_list *session_display(session *s);
 
 void session_resize(session *s, int width, int height);
+/* The density the view lays out for: pixels per inch, rounded up. */
+int session_dpi(const session *s);
 void session_press(session *s, int x, int y);
 void session_move(session *s, int x, int y);
 void session_release(session *s, int x, int y);

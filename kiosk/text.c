@@ -850,8 +850,8 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *m
             ascent = a > ascent ? a : ascent;
             descent = d > descent ? d : descent;
         }
-        l->ascent = ascent;
-        l->line_height = ascent + descent;
+        l->ascent = ascent + style->leading / 2;
+        l->line_height = ascent + descent + style->leading;
         work w = {f, l->chars, n, face, script, levels, style, bold, link};
         ok = find_breaks(f, l->chars, n, nobreak, brk);
         int line_count = ok && n > 0 ? break_lines(&w, brk, max_width, starts, &l->cut_word, buf, buf_size) : 1;
@@ -944,7 +944,7 @@ static uint32_t hash_key(const char *s, const text_mark *marks, int mark_count, 
         for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
             h = (h ^ (uint32_t)parts[i]) * 16777619u;
     }
-    int parts[] = {st->size_px, st->bold, st->dir, st->align, max_width};
+    int parts[] = {st->size_px, st->bold, st->dir, st->align, st->leading, max_width};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         h = (h ^ (uint32_t)parts[i]) * 16777619u;
     return h;
@@ -954,7 +954,8 @@ static bool same_key(const cache_entry *c, const char *utf8, const text_mark *ma
                      const text_style *st, int max_width)
 {
     return c->max_width == max_width && c->style.size_px == st->size_px && c->style.bold == st->bold &&
-           c->style.dir == st->dir && c->style.align == st->align && c->mark_count == mark_count &&
+           c->style.dir == st->dir && c->style.align == st->align && c->style.leading == st->leading &&
+           c->mark_count == mark_count &&
            (mark_count == 0 || !memcmp(c->marks, marks, (size_t)mark_count * sizeof *marks)) && !strcmp(c->text, utf8);
 }
 

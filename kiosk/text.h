@@ -23,6 +23,7 @@ typedef struct text_style {
     bool bold;
     text_dir dir;
     text_align align;
+    int leading; /* extra pixels between lines, half above and half below each: room for touch */
 } text_style;
 
 /* Emphasis and links inside a paragraph, as byte ranges of its UTF-8 text. */

@@ -32,6 +32,7 @@ typedef struct ctx {
     const pack_language *german; /* the pack's source language, for "German beside" */
     bool rtl, portrait;
     int w, h, base;
+    int touch; /* the smallest a button may be, in pixels: VIEW_TOUCH_MM at the screen's density */
     int margin, gap, radius;
     int header_h, footer_h, band_h;
     int title_px, body_px, small_px, tile_px;
@@ -75,6 +76,8 @@ static view_cmd *add(ctx *c, view_kind kind, view_rect r)
 
 static bool inside(view_rect r, int x, int y) { return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h; }
 
+static int at_least(int v, int min) { return v > min ? v : min; }
+
 static SDL_Color darker(SDL_Color col)
 {
     return (SDL_Color){(Uint8)(col.r * 4 / 5), (Uint8)(col.g * 4 / 5), (Uint8)(col.b * 4 / 5), col.a};
@@ -98,6 +101,7 @@ static view_cmd *add_button(ctx *c, view_rect r, SDL_Color color, int radius, ap
     view_cmd *cmd = add_rect(c, r, pressed ? darker(color) : color, radius);
     if (cmd) {
         cmd->button = true;
+        cmd->hit = r;
         cmd->tap.type = type;
         cmd->tap.value = value;
         snprintf(cmd->tap.arg, sizeof cmd->tap.arg, "%s", arg ? arg : "");
@@ -124,7 +128,7 @@ typedef struct text_opts {
 /* Adds a text block in the box (start-edge coordinates); returns the height it takes. */
 static int add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
 {
-    text_style style = {o.size, o.bold, o.dir, o.align};
+    text_style style = {o.size, o.bold, o.dir, o.align, 0};
     const text_layout *layout = text_layout_cached(c->f, s, NULL, 0, &style, w > 0 ? w : 1);
     if (!layout)
         return 0;
@@ -146,7 +150,7 @@ static int add_text_fit(ctx *c, int x, int y, int w, int h, const char *s, text_
 {
     int size = o.size;
     for (int step = 0; step < 10; step++) {
-        text_style style = {size, o.bold, o.dir, o.align};
+        text_style style = {size, o.bold, o.dir, o.align, 0};
         const text_layout *layout = text_layout_cached(c->f, s, NULL, 0, &style, w > 0 ? w : 1);
         if (layout && layout->height <= h && !layout->cut_word)
             break;
@@ -226,7 +230,8 @@ static void header(ctx *c)
     if (emergency) {
         /* While typing, the keyboard takes the footer: emergency numbers move up here. */
         code_w = hh * 3 / 2;
-        add_button(c, place(c, c->w - code_w - c->margin, hh / 6, code_w, hh * 2 / 3), ALARM, hh / 6, APP_EV_OPEN,
+        int eh = at_least(hh * 2 / 3, c->touch);
+        add_button(c, place(c, c->w - code_w - c->margin, (hh - eh) / 2, code_w, eh), ALARM, hh / 6, APP_EV_OPEN,
                    emergency->code, 0);
         add_icon(c, c->w - code_w - c->margin + (code_w - hh / 2) / 2, hh / 4, hh / 2, "phone", WHITE);
         code_w += c->margin;
@@ -359,6 +364,7 @@ static void language_screen(ctx *c)
     int cell_h = rows ? (area_h - (rows - 1) * c->gap) / rows : 0;
     if (cell_h > c->base * 28 / 100)
         cell_h = c->base * 28 / 100;
+    cell_h = at_least(cell_h, c->touch);
     int grid_h = rows * cell_h + (rows - 1) * c->gap;
     int y0 = area_y + (area_h - grid_h) / 2;
     for (int i = 0; i < n; i++) {
@@ -386,6 +392,8 @@ static void tile_grid(const ctx *c, int n, int *cols_out, int *cell_w_out, int *
     for (int k = 1; k <= (c->portrait ? 4 : 7) && k <= (n > 0 ? n : 1); k++) {
         int r = (n + k - 1) / k;
         int w = (c->content.w - (k - 1) * c->gap) / k;
+        if (k > 1 && w < c->touch)
+            break; /* narrower than a fingertip: fewer columns, more rows, scroll */
         int h = r ? (c->content.h - c->margin * 2 - (r - 1) * c->gap) / r : 0;
         int size = w < h * 5 / 4 ? w : h * 5 / 4;
         if (size > best) {
@@ -400,6 +408,7 @@ static void tile_grid(const ctx *c, int n, int *cols_out, int *cell_w_out, int *
         cell_h = c->base * 26 / 100;
     if (cell_h > cell_w * 5 / 4)
         cell_h = cell_w * 5 / 4;
+    cell_h = at_least(cell_h, c->touch);
     *cols_out = cols;
     *cell_w_out = cell_w;
     *cell_h_out = cell_h;
@@ -448,22 +457,22 @@ static int home_screen(ctx *c, int y)
     return tiles(c, pages, n, y);
 }
 
-/* A row that opens a page: icon, title and a second line. */
-static int page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y)
+/* A row that sends an event: icon, title and a second line (may be NULL). */
+static int row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,
+               const char *arg, int y)
 {
     int icon = c->base * 9 / 100;
     int x = c->content.x, w = c->content.w;
     int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
-    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START};
-    text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START};
+    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START, 0};
+    text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START, 0};
     const text_layout *tl = text_layout_cached(c->f, title, NULL, 0, &ts, tw);
     const text_layout *sl = second && second[0] ? text_layout_cached(c->f, second, NULL, 0, &ss, tw) : NULL;
     int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
     int row_h = text_h + c->gap * 2;
-    if (row_h < c->base * 16 / 100)
-        row_h = c->base * 16 / 100;
-    add_card(c, place(c, x, y, w, row_h), APP_EV_OPEN, page->code, 0);
-    add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, page->icon, BRAND);
+    row_h = at_least(row_h, at_least(c->base * 16 / 100, c->touch));
+    add_card(c, place(c, x, y, w, row_h), type, arg, 0);
+    add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
     int ty = y + (row_h - text_h) / 2;
     ty += add_text(c, tx, ty, tw, 0, title, content_text(c, ts.size_px, true, INK));
     if (sl)
@@ -471,21 +480,10 @@ static int page_row(ctx *c, const pack_page *page, const char *title, const char
     return row_h + c->gap;
 }
 
-/* A row that sends an event: icon and label, like a page row. */
-static int action_row(ctx *c, const char *icon_name, const char *label, app_event_type type, int y)
+/* A row that opens a page. */
+static int page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y)
 {
-    int icon = c->base * 9 / 100;
-    int x = c->content.x, w = c->content.w;
-    int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
-    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START};
-    const text_layout *tl = text_layout_cached(c->f, label, NULL, 0, &ts, tw);
-    int row_h = (tl ? tl->height : 0) + c->gap * 2;
-    if (row_h < c->base * 16 / 100)
-        row_h = c->base * 16 / 100;
-    add_card(c, place(c, x, y, w, row_h), type, NULL, 0);
-    add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
-    add_text(c, tx, y + (row_h - (tl ? tl->height : 0)) / 2, tw, 0, label, content_text(c, ts.size_px, true, INK));
-    return row_h + c->gap;
+    return row(c, page->icon, title, second, APP_EV_OPEN, page->code, y);
 }
 
 /* The pages under a page, one row each; with German beside, the German title is the second line. */
@@ -511,10 +509,64 @@ static const SDL_Color CHIP_PAGE = {0xD6, 0xE6, 0xF2, 0xFF};
 static const SDL_Color CHIP_PHONE = {0xD9, 0xEE, 0xDA, 0xFF};
 static const SDL_Color CHIP_OTHER = {0xEC, 0xE4, 0xD3, 0xFF};
 
-/* A paragraph of body markup: its words, with links drawn as chips behind them. Page chips
- * open their page; phone, e-mail and address chips are there to be seen and copied. */
-static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int size, bool bold)
+/* A chip is drawn round its words, but a finger needs VIEW_TOUCH_MM: its hit area grows round
+ * it. Chips of one paragraph that would then overlap share the space between them. */
+static void chip_hits(ctx *c, int first)
 {
+    for (int i = first; i < c->l->count; i++) {
+        view_cmd *a = &c->l->cmds[i];
+        if (!a->button)
+            continue;
+        int grow_w = at_least(c->touch - a->rect.w, 0), grow_h = at_least(c->touch - a->rect.h, 0);
+        a->hit = (view_rect){a->rect.x - grow_w / 2, a->rect.y - grow_h / 2, a->rect.w + grow_w, a->rect.h + grow_h};
+    }
+    for (int i = first; i < c->l->count; i++)
+        for (int j = i + 1; j < c->l->count; j++) {
+            view_rect *a = &c->l->cmds[i].hit, *b = &c->l->cmds[j].hit;
+            if (!c->l->cmds[i].button || !c->l->cmds[j].button || a->x >= b->x + b->w || b->x >= a->x + a->w ||
+                a->y >= b->y + b->h || b->y >= a->y + a->h)
+                continue;
+            view_rect *up = a->y <= b->y ? a : b, *down = up == a ? b : a;
+            if (up->y + up->h / 2 < down->y) {
+                int cut = (up->y + up->h + down->y) / 2; /* on lines one above the other */
+                down->h -= cut - down->y;
+                down->y = cut;
+                up->h = cut - up->y;
+            } else {
+                view_rect *left = a->x <= b->x ? a : b, *right = left == a ? b : a;
+                int cut = (left->x + left->w + right->x) / 2; /* side by side on one line */
+                right->w -= cut - right->x;
+                right->x = cut;
+                left->w = cut - left->x;
+            }
+        }
+}
+
+/* Whether two page links on different lines would come closer than a fingertip, above one
+ * another: then the paragraph's lines move apart. */
+static bool links_crowded(const ctx *c, const text_layout *layout, const view_link *links, int link_count)
+{
+    text_box all[32];
+    int n = 0;
+    for (int i = 0; i < link_count; i++)
+        if (links[i].kind == VIEW_LINK_PAGE)
+            n += text_link_boxes(layout, i + 1, all + n, n + 8 <= 32 ? 8 : 32 - n);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            int gi = at_least(c->touch - all[i].w, 0) / 2 + 1, gj = at_least(c->touch - all[j].w, 0) / 2 + 1;
+            if (all[j].y > all[i].y && all[j].y - all[i].y < c->touch && all[i].x - gi < all[j].x + all[j].w + gj &&
+                all[j].x - gj < all[i].x + all[i].w + gi)
+                return true;
+        }
+    return false;
+}
+
+/* A paragraph of body markup: its words, with links drawn as chips behind them. Page chips
+ * open their page; phone, e-mail and address chips are there to be seen and copied. A paragraph
+ * with page chips gets room above and below, so their hit areas reach past no neighbour. */
+static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int size, bool bold, int *text_top)
+{
+    *text_top = y;
     size_t cap = strlen(markup) * 2 + 16;
     char *plain = malloc(cap);
     if (!plain)
@@ -522,12 +574,31 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
     text_mark marks[VIEW_INLINE_MAX];
     view_link links[VIEW_INLINE_MAX];
     int link_count, mark_count = view_inline(markup, plain, cap, marks, links, &link_count);
-    text_style style = {size, bold, dir_of(c->lang), TEXT_ALIGN_START};
+    text_style style = {size, bold, dir_of(c->lang), TEXT_ALIGN_START, 0};
     const text_layout *layout = text_layout_cached(c->f, plain, marks, mark_count, &style, w > 0 ? w : 1);
     if (!layout) {
         free(plain);
         return 0;
     }
+    if (layout->line_height < c->touch && links_crowded(c, layout, links, link_count)) {
+        style.leading = c->touch - layout->line_height;
+        layout = text_layout_cached(c->f, plain, marks, mark_count, &style, w > 0 ? w : 1);
+        if (!layout) {
+            free(plain);
+            return 0;
+        }
+    }
+    /* A chip covers the words, not the room between lines. */
+    int pad = c->gap / 3, room = 0, lead = style.leading;
+    for (int i = 0; i < link_count; i++) {
+        text_box boxes[8];
+        int n = text_link_boxes(layout, i + 1, boxes, 8);
+        for (int b = 0; b < n && b < 8 && links[i].kind == VIEW_LINK_PAGE; b++)
+            room = at_least(room, (c->touch - (boxes[b].h - lead - pad) + 1) / 2);
+    }
+    y += room;
+    *text_top = y;
+    int first = c->l->count;
     for (int i = 0; i < link_count; i++) {
         text_box boxes[8];
         int n = text_link_boxes(layout, i + 1, boxes, 8);
@@ -540,9 +611,9 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
                 snprintf(c->web[c->web_count++], sizeof c->web[0], "%s", links[i].target);
         }
         SDL_Color color = page ? CHIP_PAGE : links[i].kind == VIEW_LINK_PHONE ? CHIP_PHONE : CHIP_OTHER;
-        int pad = c->gap / 3;
         for (int b = 0; b < n && b < 8; b++) {
-            view_rect r = {x + boxes[b].x - pad, y + boxes[b].y + pad / 2, boxes[b].w + 2 * pad, boxes[b].h - pad};
+            view_rect r = {x + boxes[b].x - pad, y + boxes[b].y + lead / 2 + pad / 2, boxes[b].w + 2 * pad,
+                           boxes[b].h - lead - pad};
             /* The layout is already in screen orientation: mirror only its box, not the chip. */
             if (c->rtl)
                 r.x = c->w - x - w + boxes[b].x - pad;
@@ -552,6 +623,7 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
                 add_rect(c, r, color, pad * 2);
         }
     }
+    chip_hits(c, first);
     view_cmd *cmd = add(c, VIEW_TEXT, place(c, x, y, w, layout->height));
     if (cmd) {
         cmd->layout = layout;
@@ -559,18 +631,19 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
         cmd->color = INK;
     }
     free(plain);
-    return layout->height;
+    return layout->height + 2 * room;
 }
 
-static int body_paragraph(ctx *c, int y, const char *markup, int size, bool bold, int indent)
+/* Returns the height taken; *text_top: where its first line went. */
+static int body_paragraph(ctx *c, int y, const char *markup, int size, bool bold, int indent, int *text_top)
 {
-    return rich_paragraph(c, c->content.x + indent, y, c->content.w - indent, markup, size, bold);
+    return rich_paragraph(c, c->content.x + indent, y, c->content.w - indent, markup, size, bold, text_top);
 }
 
 /* The article body, from its markup: headings, paragraphs (lines kept), bullet items. */
 static int article(ctx *c, const char *body, int y)
 {
-    int y0 = y, para_gap = c->body_px * 6 / 10;
+    int y0 = y, para_gap = c->body_px * 6 / 10, top;
     size_t cap = strlen(body) + 1;
     char *para = malloc(cap), *line = malloc(cap);
     if (!para || !line) {
@@ -590,19 +663,21 @@ static int article(ctx *c, const char *body, int y)
         bool heading = !strncmp(line, "# ", 2) || !strncmp(line, "## ", 3);
         bool bullet = !strncmp(line, "- ", 2);
         if ((len == 0 || heading || bullet) && para_len) {
-            y += body_paragraph(c, y, para, c->body_px, false, 0) + para_gap;
+            y += body_paragraph(c, y, para, c->body_px, false, 0, &top) + para_gap;
             para_len = 0;
             para[0] = 0;
         }
         if (heading) {
-            bool top = line[1] == ' ';
+            bool level1 = line[1] == ' ';
             y += para_gap / 2;
-            y += body_paragraph(c, y, line + (top ? 2 : 3), top ? c->title_px : c->body_px * 12 / 10, true, 0) +
+            y += body_paragraph(c, y, line + (level1 ? 2 : 3), level1 ? c->title_px : c->body_px * 12 / 10, true, 0,
+                                &top) +
                  para_gap / 2;
         } else if (bullet) {
             int indent = c->body_px * 3 / 2;
-            add_text(c, c->content.x + c->body_px / 3, y, indent, 0, "•", content_text(c, c->body_px, true, BRAND));
-            y += body_paragraph(c, y, line + 2, c->body_px, false, indent) + para_gap / 2;
+            int h = body_paragraph(c, y, line + 2, c->body_px, false, indent, &top);
+            add_text(c, c->content.x + c->body_px / 3, top, indent, 0, "•", content_text(c, c->body_px, true, BRAND));
+            y += h + para_gap / 2;
         } else if (len) {
             para_len += (size_t)snprintf(para + para_len, cap - para_len, "%s%s", para_len ? "\n" : "", line);
         }
@@ -611,7 +686,7 @@ static int article(ctx *c, const char *body, int y)
         p = nl + 1;
     }
     if (para_len)
-        y += body_paragraph(c, y, para, c->body_px, false, 0) + para_gap;
+        y += body_paragraph(c, y, para, c->body_px, false, 0, &top) + para_gap;
     free(para);
     free(line);
     /* A kiosk has no browser: web addresses go along to the visitor's phone as QR codes. */
@@ -645,7 +720,7 @@ static int missing_translation(ctx *c, const pack_page *page, int y)
     y += c->gap;
     const pack_language *langs[PACK_LANGUAGES_MAX];
     int n = pack_page_languages(c->a->pack, page->code, langs, PACK_LANGUAGES_MAX);
-    int bw = c->base * 45 / 100, bh = c->base * 14 / 100;
+    int bw = c->base * 45 / 100, bh = at_least(c->base * 14 / 100, c->touch);
     for (int i = 0; i < n; i++) {
         add_card(c, place(c, c->content.x, y, bw, bh), APP_EV_LANGUAGE, langs[i]->code, 0);
         text_opts lo = {c->body_px * 12 / 10, true, dir_of(langs[i]), TEXT_ALIGN_CENTER, BRAND, true};
@@ -687,7 +762,7 @@ static int contact_line(ctx *c, int x, int y, int w, const char *icon, const cha
      * inside it, and the words start next to their icon. */
     text_opts o = content_text(c, c->body_px, true, INK);
     int tx = x + size + c->gap;
-    text_style style = {o.size, o.bold, o.dir, TEXT_ALIGN_START};
+    text_style style = {o.size, o.bold, o.dir, TEXT_ALIGN_START, 0};
     const text_layout *l = text_layout_cached(c->f, words, NULL, 0, &style, w - (tx - x));
     int h = l ? l->height : size;
     h = h < size ? size : h;
@@ -816,7 +891,7 @@ static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
     if (strcmp(page->kind, "topic"))
         height += page_list(c, page, y + height);
     if (!strcmp(page->kind, "help"))
-        height += action_row(c, "info", _("About this kiosk"), APP_EV_ABOUT, y + height);
+        height += row(c, "info", _("About this kiosk"), NULL, APP_EV_ABOUT, NULL, y + height);
     if (height == 0) {
         /* A page staff have not filled yet (Integreat has such): say so rather than show nothing. */
         add_icon(c, c->content.x, y, c->body_px * 2, "hourglass_empty", MUTED);
@@ -948,6 +1023,8 @@ static int keypad_screen(ctx *c, int y)
     int key = (c->content.h - 2 * c->margin) / 6;
     if (key > c->base * 16 / 100)
         key = c->base * 16 / 100;
+    /* On a small dense screen the keys keep their size and the keypad scrolls. */
+    key = at_least(key, c->touch);
     int width = key * 3 * 3 / 2 + 2 * c->gap, x0 = (c->w - width) / 2, kw = key * 3 / 2;
     bool rtl = c->rtl;
     c->rtl = false;
@@ -990,13 +1067,13 @@ static int keypad_screen(ctx *c, int y)
 }
 
 /* A row of keys across the keyboard's width; `labels` as UTF-8 strings. */
-static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int slots, app_event_type type,
+static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int slots, int g, app_event_type type,
                     const int *values)
 {
-    int kw = (c->content.w - (slots - 1) * c->gap / 2) / slots;
-    int x0 = c->content.x + (c->content.w - (n * kw + (n - 1) * c->gap / 2)) / 2;
+    int kw = (c->content.w - (slots - 1) * g) / slots;
+    int x0 = c->content.x + (c->content.w - (n * kw + (n - 1) * g)) / 2;
     for (int i = 0; i < n; i++) {
-        view_rect r = place(c, x0 + i * (kw + c->gap / 2), y, kw, h);
+        view_rect r = place(c, x0 + i * (kw + g), y, kw, h);
         add_card(c, r, type, values ? NULL : labels[i], values ? values[i] : 0);
         text_opts o = {c->title_px, false, dir_of(c->lang), TEXT_ALIGN_CENTER, INK, true};
         add_text_fit(c, r.x, y, kw, h, labels[i], o);
@@ -1006,63 +1083,90 @@ static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int 
     }
 }
 
-/* The keyboard for the visitor's script at the bottom of the content area; returns its top. */
+/* How many keys a fingertip wide fit across the keyboard, `g` apart. */
+static int keys_across(const ctx *c, int g) { return at_least((c->content.w + g) / (c->touch + g), 1); }
+
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+/* The keyboard for the visitor's script at the bottom of the content area; returns its top.
+ * A row with more keys than fit a fingertip wide breaks into even parts, in order, so the
+ * familiar rows stay recognisable. */
 static int keyboard(ctx *c)
 {
     const char *const *rows = view_keyboard_rows(c->lang);
-    int row_count = rows ? 0 : 3;
-    while (rows && rows[row_count])
-        row_count++;
-    int key_h = c->base * (c->portrait ? 11 : 9) / 100;
-    int top = c->content.y + c->content.h - (row_count + 1) * (key_h + c->gap / 2) - c->gap;
-    add_rect(c, (view_rect){0, top - c->gap / 2, c->w, c->h - top}, BACKGROUND, 0);
+    int g = c->gap / 2;
+    char keys[64][16];
+    const char *labels[64];
+    int values[64], row_len[8], row_count = 0, n = 0;
+    for (int r = 0; rows && rows[r] && r < 8; r++, row_count++) {
+        char copy[256];
+        snprintf(copy, sizeof copy, "%s", rows[r]);
+        row_len[r] = 0;
+        for (char *tok = strtok(copy, " "); tok && n < 64; tok = strtok(NULL, " "), n++, row_len[r]++) {
+            snprintf(keys[n], sizeof keys[n], "%s", tok);
+            labels[n] = keys[n];
+        }
+    }
+    /* Keys move closer before a row breaks: a narrow gap reads better than a broken row. */
+    int longest = 0;
+    for (int r = 0; r < row_count; r++)
+        longest = at_least(longest, row_len[r]);
+    int tight = at_least(c->gap / 6, 2), hg = g;
+    int across = keys_across(c, g);
+    if (longest > across && longest <= keys_across(c, tight)) {
+        hg = tight;
+        across = longest;
+    }
+    const uint32_t *fidel = NULL;
+    if (!rows) {
+        /* The Ethiopic picker: its consonants in three rows where they fit. */
+        n = view_fidel_consonants(&fidel);
+        n = n < 64 ? n : 64;
+        int per = ceil_div(n, 3) < across ? ceil_div(n, 3) : across;
+        for (int i = 0; i < n; i += per, row_count++)
+            row_len[row_count] = n - i < per ? n - i : per;
+        for (int i = 0; i < n; i++) {
+            keys[i][utf8_put(fidel[i], keys[i])] = 0;
+            labels[i] = keys[i];
+            values[i] = (int)fidel[i];
+        }
+    }
+    int slots = 0, lines = 0;
+    for (int r = 0; r < row_count; r++) {
+        int per = ceil_div(row_len[r], ceil_div(row_len[r], across));
+        slots = per > slots ? per : slots;
+        lines += ceil_div(row_len[r], per);
+    }
+    int key_h = at_least(c->base * (c->portrait ? 11 : 9) / 100, c->touch);
+    int top = c->content.y + c->content.h - (lines + 1) * (key_h + g) - c->gap;
+    add_rect(c, (view_rect){0, top - g, c->w, c->h - top}, BACKGROUND, 0);
     int y = top;
-    char keys[16][16];
-    const char *labels[16];
-    if (rows) {
-        int slots = 0;
-        for (int r = 0; r < row_count; r++) {
-            int n = 0;
-            char copy[256];
-            snprintf(copy, sizeof copy, "%s", rows[r]);
-            for (char *tok = strtok(copy, " "); tok && n < 16; tok = strtok(NULL, " "))
-                n++;
-            slots = n > slots ? n : slots;
-        }
-        for (int r = 0; r < row_count; r++) {
-            int n = 0;
-            char copy[256];
-            snprintf(copy, sizeof copy, "%s", rows[r]);
-            for (char *tok = strtok(copy, " "); tok && n < 16; tok = strtok(NULL, " ")) {
-                snprintf(keys[n], sizeof keys[n], "%s", tok);
-                labels[n] = keys[n];
-                n++;
+    if (!c->a->fidel_base) {
+        for (int r = 0, first = 0; r < row_count; first += row_len[r], r++) {
+            int per = ceil_div(row_len[r], ceil_div(row_len[r], across));
+            for (int i = 0; i < row_len[r]; i += per) {
+                int count = row_len[r] - i < per ? row_len[r] - i : per;
+                key_row(c, y, key_h, labels + first + i, count, slots, hg, fidel ? APP_EV_FIDEL : APP_EV_TYPE,
+                        fidel ? values + first + i : NULL);
+                y += key_h + g;
             }
-            key_row(c, y, key_h, labels, n, slots, APP_EV_TYPE, NULL);
-            y += key_h + c->gap / 2;
-        }
-    } else if (!c->a->fidel_base) {
-        const uint32_t *fidel;
-        int n = view_fidel_consonants(&fidel), per_row = (n + 2) / 3, values[16];
-        for (int start = 0; start < n; start += per_row) {
-            int count = 0;
-            for (int i = start; i < n && i < start + per_row && count < 16; i++, count++) {
-                keys[count][utf8_put(fidel[i], keys[count])] = 0;
-                labels[count] = keys[count];
-                values[count] = (int)fidel[i];
-            }
-            key_row(c, y, key_h, labels, count, per_row, APP_EV_FIDEL, values);
-            y += key_h + c->gap / 2;
         }
     } else {
+        /* The vowel forms of the chosen consonant, big, in the picker's place. */
         uint32_t forms[8];
-        int n = view_fidel_forms(c->a->fidel_base, forms);
-        for (int i = 0; i < n; i++) {
+        int count = view_fidel_forms(c->a->fidel_base, forms);
+        for (int i = 0; i < count; i++) {
             keys[i][utf8_put(forms[i], keys[i])] = 0;
             labels[i] = keys[i];
         }
-        key_row(c, y + (key_h + c->gap / 2), key_h * 2, labels, n, 9, APP_EV_TYPE, NULL);
-        y += 4 * (key_h + c->gap / 2);
+        int per = across < 9 ? across : 9, form_rows = ceil_div(count, per);
+        int room = lines * (key_h + g) - g;
+        int form_h = (room - (form_rows - 1) * g) / form_rows;
+        form_h = form_h < key_h * 2 ? form_h : key_h * 2;
+        int fy = y + (room - form_rows * (form_h + g) + g) / 2;
+        for (int i = 0; i < count; i += per, fy += form_h + g)
+            key_row(c, fy, form_h, labels + i, count - i < per ? count - i : per, per, hg, APP_EV_TYPE, NULL);
+        y += lines * (key_h + g);
     }
     /* Space and erase under every keyboard; the Ethiopic picker also steps back. */
     int wide = c->content.w / 3;
@@ -1136,20 +1240,26 @@ static void clip_content(ctx *c, int first, view_rect area)
 }
 
 /* Sizes from the screen: everything scales with its shorter side. */
-static void setup(ctx *c, int width, int height, const pack_language *lang, bool large_text, bool demo, bool typing)
+static void setup(ctx *c, int width, int height, int dpi, const pack_language *lang, bool large_text, bool demo,
+                  bool typing)
 {
     c->w = width;
     c->h = height;
     c->base = width < height ? width : height;
+    c->touch = view_touch_px(dpi);
     c->portrait = height > width;
     c->lang = lang;
     c->rtl = lang && lang->rtl;
     c->margin = c->base * 4 / 100;
     c->gap = c->base * 25 / 1000;
     c->radius = c->base * 25 / 1000;
-    c->header_h = c->base * 15 / 100;
+    c->header_h = at_least(c->base * 15 / 100, c->touch);
     c->typing = typing;
-    c->footer_h = typing ? 0 : c->base * (c->portrait ? 24 : 13) / 100;
+    /* One row of tool buttons (two in portrait), each a fingertip high with a gap round it. */
+    int tool_rows = c->portrait ? 2 : 1;
+    c->footer_h = typing ? 0
+                         : at_least(c->base * (c->portrait ? 24 : 13) / 100,
+                                    tool_rows * (c->touch + c->gap) + (tool_rows - 1) * c->gap);
     int scale = large_text ? 130 : 100;
     c->title_px = c->base * 55 / 1000 * scale / 100;
     c->body_px = c->base * 42 / 1000 * scale / 100;
@@ -1161,15 +1271,15 @@ static void setup(ctx *c, int width, int height, const pack_language *lang, bool
 }
 
 bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_language *lang, int tile_count, int width,
-                          int height, bool demo)
+                          int height, int dpi, bool demo)
 {
     ctx c = {.f = fonts};
-    setup(&c, width, height, lang, false, demo, false);
+    setup(&c, width, height, dpi, lang, false, demo, false);
     int cols, cell_w, cell_h;
     tile_grid(&c, tile_count, &cols, &cell_w, &cell_h);
     view_rect box = tile_title_box(&c, cell_w, cell_h);
     /* The kiosk shrinks a long title to fit; past a fifth smaller it reads badly. */
-    text_style style = {c.tile_px * 80 / 100, true, dir_of(lang), TEXT_ALIGN_CENTER};
+    text_style style = {c.tile_px * 80 / 100, true, dir_of(lang), TEXT_ALIGN_CENTER, 0};
     const text_layout *l = text_layout_cached(fonts, title, NULL, 0, &style, box.w);
     return l && l->height <= box.h && !l->cut_word;
 }
@@ -1292,7 +1402,9 @@ static void service_overlay(ctx *c)
     c->rtl = rtl;
 }
 
-void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height)
+int view_touch_px(int dpi) { return (dpi * VIEW_TOUCH_MM * 10 + 253) / 254; }
+
+void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height, int dpi)
 {
     out->count = 0;
     out->used = 0;
@@ -1301,7 +1413,7 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     out->background = BACKGROUND;
     out->scroll_max = 0;
     ctx c = {.l = out, .a = a, .f = fonts};
-    setup(&c, width, height, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,
+    setup(&c, width, height, dpi, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,
           app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH);
     c.scroll = app_current(a)->scroll;
     if (!a->pack) {
@@ -1324,7 +1436,7 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
         else if (here->screen == APP_SCREEN_PAGE)
             used = page_screen(&c, y);
         else if (here->screen == APP_SCREEN_KEYPAD)
-            used = keypad_screen(&c, c.content.y + c.margin);
+            used = keypad_screen(&c, y);
         else if (here->screen == APP_SCREEN_ABOUT)
             used = about_screen(&c, y);
         if (here->screen == APP_SCREEN_SEARCH) {
@@ -1364,7 +1476,7 @@ const view_cmd *view_hit(const view_list *l, int x, int y)
 {
     for (int i = l->count - 1; i >= 0; i--) {
         const view_cmd *c = &l->cmds[i];
-        if (!c->button || !inside(c->rect, x, y))
+        if (!c->button || !inside(c->hit, x, y))
             continue;
         if (c->clip.w && (y < c->clip.y || y >= c->clip.y + c->clip.h))
             continue;

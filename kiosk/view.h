@@ -11,6 +11,13 @@
 #define VIEW_MAX_CMDS 768
 #define VIEW_ARENA (128 * 1024)
 
+/* The screen density assumed when none is configured: the official 7" Raspberry Pi touch
+ * display (800x480, 133 dpi). Larger screens of the listed sizes are coarser, so targets sized
+ * for it are at least as big there. */
+#define VIEW_DPI_DEFAULT 133
+/* The smallest a button may be, both ways, on the glass: 9 mm (a fingertip, not a cursor). */
+#define VIEW_TOUCH_MM 9
+
 typedef struct view_rect {
     int x, y, w, h;
 } view_rect;
@@ -27,9 +34,10 @@ typedef struct view_cmd {
     const char *text;          /* VIEW_TEXT: the words; VIEW_QR: what the code carries */
     uint32_t icon;             /* VIEW_ICON: code point in the icon font */
     int icon_size;
-    bool button;   /* a tap inside rect sends `tap` to the app */
+    bool button;   /* a tap inside hit sends `tap` to the app */
     bool on_press; /* sent when the finger goes down, not when it lifts: a button to hold */
     app_event tap;
+    view_rect hit; /* where a tap counts: rect, or more round a small inline chip */
 } view_cmd;
 
 typedef struct view_list {
@@ -42,13 +50,17 @@ typedef struct view_list {
     int scroll_max; /* how far the current screen's content can scroll */
 } view_list;
 
-/* Builds the display list for the app's current screen at width × height pixels. */
-void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height);
+/* Builds the display list for the app's current screen at width × height pixels on a screen of
+ * `dpi` pixels per inch: every button is at least VIEW_TOUCH_MM wide and high there. */
+void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height, int dpi);
+
+/* VIEW_TOUCH_MM in pixels at `dpi`, rounded up. */
+int view_touch_px(int dpi);
 
 /* Whether a title fits a home-screen tile (of tile_count tiles) on a width × height screen
  * without shrinking past what reads well: the staff tool warns before a pack ships. */
 bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_language *lang, int tile_count, int width,
-                          int height, bool demo);
+                          int height, int dpi, bool demo);
 
 /* The topmost button at (x, y), or NULL. */
 const view_cmd *view_hit(const view_list *l, int x, int y);

@@ -276,3 +276,43 @@ TEST(board_packages_cover_the_programs)
         CHECK(libraries >= 3);
     }
 }
+
+/* kiosk.conf's screen_inches becomes --screen-inches, which the kiosk takes; a setting that is
+ * no diagonal is reported and left out, so the kiosk still starts with its default density. */
+TEST(board_screen_inches_reach_the_kiosk)
+{
+    char conf[600], cmd[2400], out[4096];
+    snprintf(conf, sizeof conf, "%s/screen.conf", test_tmpdir());
+    static const char *const settings[][2] = {
+        {"10.1", "--screen-inches 10.1 "}, {"7", "--screen-inches 7 "}, {"", NULL}, {"huge", NULL}, {"2", NULL}};
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        FILE *f = fopen(conf, "w");
+        CHECK(f != NULL);
+        if (!f)
+            return;
+        fprintf(f, "idle_seconds=30\nscreen_inches=%s\n", settings[i][0]);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "WEGWEISER_LIB=board/rpi WEGWEISER_CONF=%s WEGWEISER_BIN=echo sh board/rpi/start-kiosk 2>&1",
+                 conf);
+        CHECK_INT(test_run(cmd, out, sizeof out), 0);
+        if (settings[i][1]) {
+            CHECK(strstr(out, settings[i][1]) != NULL);
+        } else {
+            CHECK(strstr(out, "--screen-inches") == NULL);
+            CHECK((strstr(out, "is not a diagonal") != NULL) == (settings[i][0][0] != 0));
+        }
+    }
+    char shot[600];
+    snprintf(shot, sizeof shot, "%s/inches.png", test_tmpdir());
+    snprintf(cmd, sizeof cmd, "%s --pack %s --size 800x480 --screen-inches 10.1 --screenshot %s 2>&1",
+             test_bin("wegweiser"), test_demo_pack(), shot);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    static const char *const refused[][2] = {{"--screen-inches huge", "--screen-inches wants the diagonal"},
+                                             {"--dpi 20", "--dpi wants pixels per inch"},
+                                             {"--dpi 133 --screen-inches 7", "not both"}};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(cmd, sizeof cmd, "%s %s --screenshot %s 2>&1", test_bin("wegweiser"), refused[i][0], shot);
+        CHECK_INT(test_run(cmd, out, sizeof out), 2);
+        CHECK(strstr(out, refused[i][1]) != NULL);
+    }
+}

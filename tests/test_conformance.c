@@ -185,7 +185,7 @@ TEST(conformance_shaping_matches_hb_shape)
     const int size = 40;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bool rtl = !strcmp(cases[i].dir, "rtl");
-        text_style st = {size, false, rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START};
+        text_style st = {size, false, rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
         err e;
         text_layout *l = text_layout_new(test_fonts(), cases[i].word, NULL, 0, &st, 0, &e);
         CHECK(l != NULL);

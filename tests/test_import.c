@@ -267,7 +267,7 @@ TEST(import_keeps_phone_numbers_together)
     char *md = import_html(html, strlen(html), NULL, NULL, NULL);
     CHECK_STR(md, "Telefon +49\u00A0(0)\u00A0821\u00A03102-0 oder 0821\u00A0/\u00A03102\u00A0-\u00A022, Fax "
                   "0821\u00A03102 / 0821\u00A04567\u00A089");
-    text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START};
+    text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
     const char *numbers[] = {"+49 (0) 821 3102-0", "0821 / 3102 - 22", "0821 4567 89"};
     for (int width = 260; md && width <= 400; width += 20) {
         err e;
@@ -802,7 +802,7 @@ TEST(import_phone_numbers_stay_on_one_line)
         return;
     char codes[300][PACK_CODE_MAX];
     int n = all_codes(p, "", codes, 0, 300), numbers = 0, broken = 0;
-    text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START};
+    text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
     for (int l = 0; l < 2; l++)
         for (int i = 0; i < n; i++) {
             pack_text t;

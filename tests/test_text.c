@@ -5,7 +5,7 @@
 
 static text_layout *lay(const char *s, text_dir dir, int width)
 {
-    text_style st = {28, false, dir, TEXT_ALIGN_START};
+    text_style st = {28, false, dir, TEXT_ALIGN_START, 0};
     err e;
     text_layout *l = text_layout_new(test_fonts(), s, NULL, 0, &st, width, &e);
     CHECK(l != NULL);
@@ -205,7 +205,7 @@ TEST(text_renders_every_script)
 
 TEST(text_cache_returns_the_same_layout)
 {
-    text_style st = {24, true, TEXT_DIR_RTL, TEXT_ALIGN_CENTER};
+    text_style st = {24, true, TEXT_DIR_RTL, TEXT_ALIGN_CENTER, 0};
     const text_layout *a = text_layout_cached(test_fonts(), "العربية", NULL, 0, &st, 300);
     const text_layout *b = text_layout_cached(test_fonts(), "العربية", NULL, 0, &st, 300);
     const text_layout *c = text_layout_cached(test_fonts(), "العربية", NULL, 0, &st, 301);
@@ -231,7 +231,7 @@ TEST(text_marks_make_bold_runs_and_findable_links)
     /* "Rufen Sie 112 an oder lesen Sie Seite 800." with 112 bold and a link on "Seite 800". */
     const char *s = "Rufen Sie 112 an oder lesen Sie Seite 800.";
     text_mark marks[] = {{10, 13, true, 1}, {32, 41, false, 2}};
-    text_style st = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START};
+    text_style st = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
     err e;
     text_layout *l = text_layout_new(test_fonts(), s, marks, 2, &st, 0, &e);
     CHECK(l != NULL);
@@ -291,7 +291,7 @@ TEST(text_line_breaks_inside_an_rtl_paragraph_keep_its_direction)
     snprintf(expect, sizeof expect, ".%s|.%s", reversed("سطر اول هنا"), reversed("كثير من الدورات مجانية لكم"));
     CHECK_STR(visual("سطر اول هنا.\nكثير من الدورات مجانية لكم.", TEXT_DIR_RTL, 0), expect);
     text_mark bold[] = {{28, 45, true, 0}};
-    text_style st = {28, false, TEXT_DIR_RTL, TEXT_ALIGN_START};
+    text_style st = {28, false, TEXT_DIR_RTL, TEXT_ALIGN_START, 0};
     err e;
     text_layout *l = text_layout_new(test_fonts(), "سطر اول هنا.\nكثير من الدورات مجانية لكم.", bold, 1, &st, 0, &e);
     CHECK(l && l->line_count == 2);

@@ -150,16 +150,16 @@ int main(void)
             app_handle(&a, &pick);
             app_handle(&a, &open);
             double t0 = now_ms();
-            view_build(list, &a, fonts, 1280, 800);
+            view_build(list, &a, fonts, 1280, 800, VIEW_DPI_DEFAULT);
             cold[r] = now_ms() - t0;
             t0 = now_ms();
-            view_build(list, &a, fonts, 1280, 800);
+            view_build(list, &a, fonts, 1280, 800, VIEW_DPI_DEFAULT);
             warm[r] = now_ms() - t0;
             /* Every line of the body laid out at the content width, as scrolling to the end would. */
             char *copy = strdup(t.body);
             size_t cap = strlen(t.body) * 2 + 16;
             char *plain = malloc(cap);
-            text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START};
+            text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
             t0 = now_ms();
             lines = 0;
             for (char *line = strtok(copy, "\n"); line && plain; line = strtok(NULL, "\n")) {

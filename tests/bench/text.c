@@ -95,7 +95,7 @@ int main(void)
         return 1;
     }
     const char *langs[] = {"de", "ar", "prs", "ti", "en", "uk"};
-    text_style style = {SIZE_PX, false, TEXT_DIR_LTR, TEXT_ALIGN_START};
+    text_style style = {SIZE_PX, false, TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
     SDL_Color ink = {0, 0, 0, 255};
     double startup = pango_startup_ms(5);
     printf("Text engine, %d-word article at %d px, %d px type (best of 5; ms)\n", WORDS, WIDTH, SIZE_PX);
