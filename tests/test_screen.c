@@ -1,0 +1,233 @@
+/* The screen module: rotation geometry, the screen-hours rules of kiosk.conf, and when the
+ * kiosk may sleep. */
+#include "screen.h"
+#include "test.h"
+
+TEST(screen_rotation_parse_accepts_quarter_turns_only)
+{
+    int d = -1;
+    CHECK(screen_rotation_parse("0", &d, NULL) && d == 0);
+    CHECK(screen_rotation_parse("90", &d, NULL) && d == 90);
+    CHECK(screen_rotation_parse("180", &d, NULL) && d == 180);
+    CHECK(screen_rotation_parse("270", &d, NULL) && d == 270);
+    err e = {""};
+    CHECK(!screen_rotation_parse("45", &d, &e));
+    CHECK(strstr(e.msg, "0, 90, 180 or 270") && strstr(e.msg, "'45'"));
+    CHECK(!screen_rotation_parse("-90", &d, NULL));
+    CHECK(!screen_rotation_parse("90 ", &d, NULL));
+    CHECK(!screen_rotation_parse("", &d, NULL));
+    CHECK_INT(d, 270); /* a refused text leaves the value alone */
+}
+
+TEST(screen_rotation_logical_size_swaps_sideways)
+{
+    int w, h;
+    screen_logical_size(90, 1920, 1080, &w, &h);
+    CHECK(w == 1080 && h == 1920);
+    screen_logical_size(270, 800, 480, &w, &h);
+    CHECK(w == 480 && h == 800);
+    screen_logical_size(180, 1920, 1080, &w, &h);
+    CHECK(w == 1920 && h == 1080);
+    screen_logical_size(0, 720, 1280, &w, &h);
+    CHECK(w == 720 && h == 1280);
+}
+
+/* The panel's four corners, for a 40x30 panel: where each lands in the layout. Clockwise 90:
+ * the picture's top-left is at the panel's top-right. */
+TEST(screen_rotation_corners)
+{
+    enum { PW = 40, PH = 30 };
+    struct {
+        int degrees, px, py, x, y;
+    } cases[] = {
+        {0, 0, 0, 0, 0},          {0, PW - 1, PH - 1, PW - 1, PH - 1},
+        {90, PW - 1, 0, 0, 0},    {90, PW - 1, PH - 1, PH - 1, 0},   {90, 0, 0, 0, PW - 1},
+        {90, 0, PH - 1, PH - 1, PW - 1},
+        {180, PW - 1, PH - 1, 0, 0}, {180, 0, 0, PW - 1, PH - 1}, {180, 0, PH - 1, PW - 1, 0},
+        {270, 0, PH - 1, 0, 0},   {270, 0, 0, PH - 1, 0},           {270, PW - 1, PH - 1, 0, PW - 1},
+        {270, PW - 1, 0, PH - 1, PW - 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int x, y;
+        screen_to_logical(cases[i].degrees, PW, PH, cases[i].px, cases[i].py, &x, &y);
+        if (x != cases[i].x || y != cases[i].y) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "rotation %d: panel (%d,%d) became (%d,%d), expected (%d,%d)", cases[i].degrees,
+                     cases[i].px, cases[i].py, x, y, cases[i].x, cases[i].y);
+            test_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
+/* Every panel pixel maps into the layout and back to itself, and no two share a layout pixel. */
+TEST(screen_rotation_round_trip_is_a_bijection)
+{
+    enum { PW = 23, PH = 17 };
+    for (int degrees = 0; degrees < 360; degrees += 90) {
+        int lw, lh;
+        screen_logical_size(degrees, PW, PH, &lw, &lh);
+        static unsigned char seen[PW * PH];
+        memset(seen, 0, sizeof seen);
+        int bad = 0;
+        for (int py = 0; py < PH; py++)
+            for (int px = 0; px < PW; px++) {
+                int x, y, bx, by;
+                screen_to_logical(degrees, PW, PH, px, py, &x, &y);
+                screen_to_panel(degrees, PW, PH, x, y, &bx, &by);
+                if (x < 0 || y < 0 || x >= lw || y >= lh || bx != px || by != py || seen[y * lw + x]++)
+                    bad++;
+            }
+        CHECK_INT(bad, 0);
+    }
+}
+
+static bool on(const screen_hours *h, int weekday, int hh, int mm) { return screen_hours_on(h, weekday, hh * 60 + mm); }
+
+TEST(screen_hours_weekdays_and_saturday)
+{
+    screen_hours h;
+    err e = {""};
+    CHECK(screen_hours_parse(&h, "Mo-Fr 07:30-16:00; Sa 09:00-12:00", &e));
+    CHECK(!on(&h, 0, 7, 29));
+    CHECK(on(&h, 0, 7, 30));
+    CHECK(on(&h, 2, 15, 59));
+    CHECK(!on(&h, 2, 16, 0)); /* the end is the first dark minute */
+    CHECK(on(&h, 4, 12, 0));
+    CHECK(!on(&h, 5, 8, 59));
+    CHECK(on(&h, 5, 9, 0));
+    CHECK(!on(&h, 5, 12, 0));
+    CHECK(!on(&h, 6, 10, 0));
+    /* Friday 16:00 dark until Saturday 09:00; Saturday 12:00 dark until Monday 07:30. */
+    CHECK_INT(screen_hours_next_change(&h, 4, 16 * 60), 17 * 60);
+    CHECK_INT(screen_hours_next_change(&h, 5, 12 * 60), 12 * 60 + 24 * 60 + 7 * 60 + 30);
+    CHECK_INT(screen_hours_next_change(&h, 6, 23 * 60 + 59), 7 * 60 + 31); /* across the week's end */
+    CHECK_INT(screen_hours_next_change(&h, 0, 7 * 60 + 30), 8 * 60 + 30);
+}
+
+TEST(screen_hours_lists_wraps_and_overnight)
+{
+    screen_hours h;
+    err e = {""};
+    /* Days in a list and a range that wraps over the weekend; two times a day. */
+    CHECK(screen_hours_parse(&h, "we, Fr-Mo 08:00-12:00, 13:00-24:00", &e));
+    for (int d = 0; d < 7; d++) {
+        bool open = d == 0 || d == 2 || d == 4 || d == 5 || d == 6;
+        CHECK(on(&h, d, 8, 0) == open);
+        CHECK(on(&h, d, 23, 59) == open);
+        CHECK(!on(&h, d, 12, 30));
+    }
+    /* Overnight: Friday night's hours end on Saturday; Sunday night's run into Monday. */
+    CHECK(screen_hours_parse(&h, "Fr,Su 22:00-02:00", &e));
+    CHECK(on(&h, 4, 23, 0));
+    CHECK(on(&h, 5, 1, 59));
+    CHECK(!on(&h, 5, 2, 0));
+    CHECK(on(&h, 0, 0, 30));
+    CHECK(!on(&h, 4, 1, 0)); /* nothing before Friday's start */
+    CHECK_INT(screen_hours_next_change(&h, 4, 22 * 60), 4 * 60);
+    /* Times without days: every day. */
+    CHECK(screen_hours_parse(&h, "06:00-07:00", &e));
+    for (int d = 0; d < 7; d++)
+        CHECK(on(&h, d, 6, 30) && !on(&h, d, 7, 0));
+}
+
+TEST(screen_hours_always_and_never_change)
+{
+    screen_hours h;
+    err e = {""};
+    CHECK(screen_hours_parse(&h, "", &e));
+    CHECK(on(&h, 3, 3, 0));
+    CHECK_INT(screen_hours_next_change(&h, 3, 180), -1);
+    CHECK(screen_hours_parse(&h, "  ", &e));
+    CHECK(on(&h, 6, 23, 59));
+    CHECK(screen_hours_parse(&h, "Mo-Su 00:00-24:00", &e));
+    CHECK(on(&h, 0, 0, 0) && on(&h, 6, 23, 59));
+    CHECK_INT(screen_hours_next_change(&h, 0, 0), -1);
+    /* No clock yet: on, and no change to wait for. */
+    CHECK(screen_hours_parse(&h, "Mo 08:00-09:00", &e));
+    CHECK(screen_hours_on(&h, -1, 0));
+    CHECK_INT(screen_hours_next_change(&h, -1, 0), -1);
+}
+
+TEST(screen_hours_mistakes_are_named)
+{
+    struct {
+        const char *rule, *says;
+    } bad[] = {
+        {"Mo-Fr 7-18", "HH:MM-HH:MM"},
+        {"Di-Fr 07:00-18:00", "'Di' is not a day"},
+        {"Mo-Fr", "no times"},
+        {"Mo- 08:00-09:00", "a day after '-'"},
+        {"Mo 08:00-08:00", "same minute"},
+        {"Mo 24:00-02:00", "cannot start at 24:00"},
+        {"Mo 08:00-25:00", "HH:MM-HH:MM"},
+        {"Mo 08:60-09:00", "HH:MM-HH:MM"},
+        {"Mo 08:00-09:00 10:00-11:00", "separate times with ','"},
+        {"Sa 09:00-12:00; Mon 08:00-09:00", "'Mon' is not a day"},
+        {"Mo 08:00-", "HH:MM-HH:MM"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        screen_hours h;
+        err e = {""};
+        bool ok = screen_hours_parse(&h, bad[i].rule, &e);
+        if (ok || !strstr(e.msg, bad[i].says)) {
+            char msg[800];
+            snprintf(msg, sizeof msg, "'%s': %s, message '%s' should say '%s'", bad[i].rule, ok ? "accepted" : "refused",
+                     e.msg, bad[i].says);
+            test_fail(__FILE__, __LINE__, msg);
+        }
+    }
+    /* Stray separators are harmless. */
+    screen_hours h;
+    CHECK(screen_hours_parse(&h, "Mo 08:00-09:00;; Tu 08:00-09:00;", NULL));
+    CHECK(on(&h, 1, 8, 30));
+}
+
+/* The kiosk sleeps outside the hours once the visit is over, not while someone reads. */
+TEST(screen_sleeps_outside_hours_when_nobody_visits)
+{
+    screen_hours h;
+    CHECK(screen_hours_parse(&h, "Mo-Fr 07:00-18:00", NULL));
+    pack *p = pack_open(test_demo_pack(), NULL);
+    app a;
+    app_init(&a, p, 30000);
+    CHECK(!screen_should_sleep(&h, &a)); /* no clock yet */
+    app_event night = app_clock(2024, 5, 17, 4, 22 * 60), day = app_clock(2024, 5, 17, 4, 10 * 60);
+    app_handle(&a, &day);
+    CHECK(!screen_should_sleep(&h, &a));
+    app_handle(&a, &night);
+    CHECK(screen_should_sleep(&h, &a)); /* started at night, untouched: dark at once */
+
+    /* A touch wakes it for the idle time, on the language screen too. */
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 1000});
+    app_handle(&a, &(app_event){.type = APP_EV_TOUCH});
+    CHECK(!screen_should_sleep(&h, &a));
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 29999});
+    CHECK(!screen_should_sleep(&h, &a));
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 1});
+    CHECK(screen_should_sleep(&h, &a));
+
+    /* A visit keeps it on however long it is quiet; when the visit is forgotten, the language
+     * screen stays the idle time more and then it sleeps. */
+    app_event lang = {.type = APP_EV_LANGUAGE};
+    snprintf(lang.arg, sizeof lang.arg, "ar");
+    app_handle(&a, &lang);
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 29000});
+    CHECK(a.depth > 1 && !screen_should_sleep(&h, &a));
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 1000});
+    CHECK_INT(a.depth, 1);
+    CHECK(!screen_should_sleep(&h, &a));
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 30000});
+    CHECK(screen_should_sleep(&h, &a));
+
+    /* Staff reading a USB update's result keep it on. */
+    app_service_begin(&a);
+    CHECK(!screen_should_sleep(&h, &a));
+    app_service_result(&a, true, "installiert", "installed");
+    app_handle(&a, &(app_event){.type = APP_EV_SERVICE_CLOSE});
+    app_handle(&a, &(app_event){.type = APP_EV_TICK, .value = 30000});
+    CHECK(screen_should_sleep(&h, &a));
+    /* Opening time: on, whatever the visit. */
+    app_handle(&a, &day);
+    CHECK(!screen_should_sleep(&h, &a));
+    pack_close(p);
+}
