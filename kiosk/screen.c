@@ -125,7 +125,7 @@ static bool parse_rule(screen_hours *h, const char *rule, size_t len, err *e)
 {
     char text[256];
     if (len >= sizeof text)
-        return err_set(e, "screen hours: the rule '%.40s…' is too long", rule);
+        return err_set(e, "the rule '%.40s…' is too long", rule);
     memcpy(text, rule, len);
     text[len] = 0;
     while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
@@ -139,14 +139,14 @@ static bool parse_rule(screen_hours *h, const char *rule, size_t len, err *e)
         const char *at = c;
         int first = day_at(&c), last = first;
         if (first < 0)
-            return err_set(e, "screen hours: in '%s', '%.*s' is not a day: write Mo Tu We Th Fr Sa Su", text,
+            return err_set(e, "in '%s', '%.*s' is not a day: write Mo Tu We Th Fr Sa Su", text,
                            (int)strcspn(at, " ,-;\t"), at);
         c = skip_space(c);
         if (*c == '-') {
             c = skip_space(c + 1);
             at = c;
             if ((last = day_at(&c)) < 0)
-                return err_set(e, "screen hours: in '%s', a day range wants a day after '-', such as Mo-Fr", text);
+                return err_set(e, "in '%s', a day range wants a day after '-', such as Mo-Fr", text);
         }
         for (int d = first;; d = (d + 1) % 7) {
             days[d] = true;
@@ -164,7 +164,7 @@ static bool parse_rule(screen_hours *h, const char *rule, size_t len, err *e)
             days[d] = true;
     c = skip_space(c);
     if (!*c)
-        return err_set(e, "screen hours: '%s' has days but no times: add them as HH:MM-HH:MM, such as 07:00-18:00",
+        return err_set(e, "'%s' has days but no times: add them as HH:MM-HH:MM, such as 07:00-18:00",
                        text);
     for (;;) {
         int start = time_at(&c), end = -1;
@@ -175,12 +175,12 @@ static bool parse_rule(screen_hours *h, const char *rule, size_t len, err *e)
         }
         if (start < 0 || end < 0)
             return err_set(e,
-                           "screen hours: in '%s', times are HH:MM-HH:MM from 00:00 to 24:00, such as 07:30-16:00",
+                           "in '%s', times are HH:MM-HH:MM from 00:00 to 24:00, such as 07:30-16:00",
                            text);
         if (start == 1440)
-            return err_set(e, "screen hours: in '%s', a time range cannot start at 24:00: write 00:00", text);
+            return err_set(e, "in '%s', a time range cannot start at 24:00: write 00:00", text);
         if (start == end)
-            return err_set(e, "screen hours: in '%s', a time range starts and ends at the same minute", text);
+            return err_set(e, "in '%s', a time range starts and ends at the same minute", text);
         /* An end before the start runs past midnight into the next day (Sunday into Monday). */
         int length = end > start ? end - start : 1440 - start + end;
         for (int d = 0; d < 7; d++)
@@ -190,7 +190,7 @@ static bool parse_rule(screen_hours *h, const char *rule, size_t len, err *e)
         if (!*c)
             return true;
         if (*c != ',')
-            return err_set(e, "screen hours: in '%s', '%s' is not understood: separate times with ',' and rules "
+            return err_set(e, "in '%s', '%s' is not understood: separate times with ',' and rules "
                               "with ';'", text, c);
         c = skip_space(c + 1);
     }

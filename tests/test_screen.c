@@ -1,5 +1,9 @@
 /* The screen module: rotation geometry, the screen-hours rules of kiosk.conf, and when the
  * kiosk may sleep. */
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "platform.h"
 #include "screen.h"
 #include "test.h"
 
@@ -229,5 +233,76 @@ TEST(screen_sleeps_outside_hours_when_nobody_visits)
     /* Opening time: on, whatever the visit. */
     app_handle(&a, &day);
     CHECK(!screen_should_sleep(&h, &a));
+    pack_close(p);
+}
+
+/* ---- The platform: the turned picture on the panel, touches, sleep ---------------------- */
+
+static Uint32 pixel_at(SDL_Surface *s, int x, int y)
+{
+    return *(Uint32 *)((Uint8 *)s->pixels + y * s->pitch + x * 4);
+}
+
+static SDL_Surface *load_rgba(const char *path)
+{
+    SDL_Surface *raw = IMG_Load(path);
+    SDL_Surface *s = raw ? SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+    SDL_FreeSurface(raw);
+    return s;
+}
+
+/* What the panel receives, read back pixel by pixel: the picture turned clockwise. Checked
+ * without the mapping under test first (90: the picture's top row is the panel's right
+ * column, read downwards), then every pixel through screen_to_logical. */
+TEST(screen_panel_gets_the_picture_turned_clockwise)
+{
+    pack *p = pack_open(test_demo_pack(), NULL);
+    session s;
+    err e = {""};
+    CHECK(session_init(&s, p, test_fonts(), 240, 400, 90000, &e));
+    app_event lang = {.type = APP_EV_LANGUAGE};
+    snprintf(lang.arg, sizeof lang.arg, "ar");
+    app_handle(&s.app, &lang);
+    char picture_path[600], panel_path[600];
+    snprintf(picture_path, sizeof picture_path, "%s/turn-picture.png", test_tmpdir());
+    CHECK(platform_screenshot(&s, picture_path, &e));
+    SDL_Surface *picture = load_rgba(picture_path);
+    CHECK(picture && picture->w == 240 && picture->h == 400);
+    for (int degrees = 0; picture && degrees < 360; degrees += 90) {
+        snprintf(panel_path, sizeof panel_path, "%s/turn-panel-%d.png", test_tmpdir(), degrees);
+        CHECK(platform_screenshot_panel(&s, degrees, panel_path, &e));
+        SDL_Surface *panel = load_rgba(panel_path);
+        int pw, ph;
+        screen_logical_size(degrees, 240, 400, &pw, &ph);
+        CHECK(panel && panel->w == pw && panel->h == ph);
+        if (!panel || panel->w != pw || panel->h != ph) {
+            SDL_FreeSurface(panel);
+            continue;
+        }
+        int edge_wrong = 0, wrong = 0;
+        for (int i = 0; i < 240; i++) {
+            /* The picture's top row, left to right, on the panel. */
+            Uint32 want = pixel_at(picture, i, 0);
+            Uint32 got = degrees == 0     ? pixel_at(panel, i, 0)
+                         : degrees == 90  ? pixel_at(panel, pw - 1, i)
+                         : degrees == 180 ? pixel_at(panel, pw - 1 - i, ph - 1)
+                                          : pixel_at(panel, 0, ph - 1 - i);
+            edge_wrong += got != want;
+        }
+        for (int py = 0; py < ph; py++)
+            for (int px = 0; px < pw; px++) {
+                int x, y;
+                screen_to_logical(degrees, pw, ph, px, py, &x, &y);
+                wrong += pixel_at(panel, px, py) != pixel_at(picture, x, y);
+            }
+        CHECK_INT(edge_wrong, 0);
+        CHECK_INT(wrong, 0);
+        SDL_FreeSurface(panel);
+    }
+    /* The picture is not uniform, or the comparisons would prove nothing. */
+    if (picture)
+        CHECK(pixel_at(picture, 5, 5) != pixel_at(picture, 5, 395));
+    SDL_FreeSurface(picture);
+    session_free(&s);
     pack_close(p);
 }
