@@ -418,15 +418,15 @@ static void handle_asleep(loop *k, const SDL_Event *ev)
  * DRM master the kernel asks for). False with the reason when it cannot. */
 static bool dpms_set(SDL_Window *window, bool on, char *why, size_t size)
 {
+    const char *driver = SDL_GetCurrentVideoDriver();
     SDL_SysWMinfo info;
     SDL_VERSION(&info.version);
-    if (!SDL_GetWindowWMInfo(window, &info)) {
-        snprintf(why, size, "SDL does not say which display it uses: %s", SDL_GetError());
+    if (!driver || SDL_strcasecmp(driver, "KMSDRM")) {
+        snprintf(why, size, "the video driver is %s, not KMSDRM", driver ? driver : "unknown");
         return false;
     }
-    if (info.subsystem != SDL_SYSWM_KMSDRM) {
-        const char *driver = SDL_GetCurrentVideoDriver();
-        snprintf(why, size, "the video driver is %s, not kmsdrm", driver ? driver : "unknown");
+    if (!SDL_GetWindowWMInfo(window, &info) || info.subsystem != SDL_SYSWM_KMSDRM) {
+        snprintf(why, size, "SDL does not give out its DRM device: %s", SDL_GetError());
         return false;
     }
     int fd = info.info.kmsdrm.drm_fd;

@@ -2,6 +2,9 @@
  * kiosk may sleep. */
 #include <SDL.h>
 #include <SDL_image.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "platform.h"
 #include "screen.h"
@@ -303,6 +306,131 @@ TEST(screen_panel_gets_the_picture_turned_clockwise)
     if (picture)
         CHECK(pixel_at(picture, 5, 5) != pixel_at(picture, 5, 395));
     SDL_FreeSurface(picture);
+    session_free(&s);
+    pack_close(p);
+}
+
+/* The kiosk's real window loop (SDL's offscreen driver, software renderer) in this process,
+ * fed finger events as SDL gives them: fractions of the panel. */
+typedef struct timed_event {
+    Uint32 type;
+    float x, y;
+} timed_event;
+
+static Uint32 push_later(Uint32 interval, void *user)
+{
+    const timed_event *t = user;
+    SDL_Event ev = {.type = t->type};
+    if (t->type != SDL_QUIT)
+        ev.tfinger = (SDL_TouchFingerEvent){.type = t->type, .touchId = 1, .fingerId = 7, .x = t->x, .y = t->y};
+    SDL_PushEvent(&ev);
+    return 0;
+}
+
+/* Where to touch the panel, as fractions, to hit the middle of `text` in the layout. */
+static bool aim(session *s, int degrees, const char *text, float *fx, float *fy)
+{
+    const view_cmd *t = view_find_text(session_display(s), text);
+    if (!t)
+        return false;
+    int pw, ph, px, py;
+    screen_logical_size(degrees, s->width, s->height, &pw, &ph);
+    screen_to_panel(degrees, pw, ph, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2, &px, &py);
+    *fx = (px + 0.5f) / (float)pw;
+    *fy = (py + 0.5f) / (float)ph;
+    return true;
+}
+
+static bool run_window(session *s, int degrees, const screen_hours *hours, timed_event *events, const Uint32 *at,
+                       int count, err *e)
+{
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (SDL_InitSubSystem(SDL_INIT_EVENTS | SDL_INIT_TIMER) != 0)
+        return err_set(e, "SDL: %s", SDL_GetError());
+    for (int i = 0; i < count; i++)
+        SDL_AddTimer(at[i], push_later, &events[i]);
+    bool ok = platform_run(s, false, degrees, hours, e);
+    SDL_QuitSubSystem(SDL_INIT_EVENTS | SDL_INIT_TIMER);
+    return ok;
+}
+
+TEST(screen_touch_on_a_turned_panel_presses_what_is_drawn_there)
+{
+    pack *p = pack_open(test_demo_pack(), NULL);
+    for (int degrees = 0; degrees < 360; degrees += 90) {
+        session s;
+        err e = {""};
+        CHECK(session_init(&s, p, test_fonts(), 480, 800, 90000, &e));
+        timed_event ev[3] = {{SDL_FINGERDOWN, 0, 0}, {SDL_FINGERUP, 0, 0}, {SDL_QUIT, 0, 0}};
+        CHECK(aim(&s, degrees, "Deutsch", &ev[0].x, &ev[0].y));
+        ev[1].x = ev[0].x;
+        ev[1].y = ev[0].y;
+        Uint32 at[3] = {150, 200, 400};
+        CHECK(run_window(&s, degrees, NULL, ev, at, 3, &e));
+        if (strcmp(s.app.lang, "de")) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "rotation %d: a touch at (%.3f, %.3f) of the panel chose '%s', not Deutsch",
+                     degrees, ev[0].x, ev[0].y, s.app.lang);
+            test_fail(__FILE__, __LINE__, msg);
+        }
+        CHECK(s.width == 480 && s.height == 800); /* the layout keeps its size on the turned panel */
+        session_free(&s);
+    }
+    pack_close(p);
+}
+
+/* Outside the hours the display sleeps (here, without KMSDRM, drawn black and said once);
+ * a touch wakes it without pressing what is under the finger. */
+TEST(screen_sleeps_and_a_touch_wakes_it)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    static const char *const days[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+    char rule[40];
+    snprintf(rule, sizeof rule, "%s 00:00-24:00", days[((tm.tm_wday + 6) % 7 + 2) % 7]); /* the day after tomorrow */
+    screen_hours hours;
+    CHECK(screen_hours_parse(&hours, rule, NULL));
+
+    pack *p = pack_open(test_demo_pack(), NULL);
+    session s;
+    err e = {""};
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    timed_event ev[3] = {{SDL_FINGERDOWN, 0, 0}, {SDL_FINGERUP, 0, 0}, {SDL_QUIT, 0, 0}};
+    CHECK(aim(&s, 0, "Deutsch", &ev[0].x, &ev[0].y));
+    ev[1].x = ev[0].x;
+    ev[1].y = ev[0].y;
+    Uint32 at[3] = {700, 750, 1200};
+
+    char log_path[600];
+    snprintf(log_path, sizeof log_path, "%s/sleep.log", test_tmpdir());
+    fflush(stderr);
+    int saved = dup(2), fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    bool ok = run_window(&s, 0, &hours, ev, at, 3, &e);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    CHECK(ok);
+
+    char log[4096] = "";
+    FILE *f = fopen(log_path, "r");
+    if (f) {
+        log[fread(log, 1, sizeof log - 1, f)] = 0;
+        fclose(f);
+    }
+    const char *sleeps = strstr(log, "the display sleeps until a touch, or ");
+    const char *black = strstr(log, "cannot be switched off (the video driver is offscreen, not KMSDRM)");
+    const char *wakes = strstr(log, "the display is on again");
+    CHECK(sleeps && black && wakes && sleeps < black && black < wakes);
+    if (wakes)
+        CHECK(!strstr(wakes + 1, "the display sleeps")); /* awake now for the idle time */
+    CHECK(!strstr(log, "cannot be switched on")); /* the broken DPMS is said once */
+    CHECK_STR(s.app.lang, "");                    /* the waking touch chose nothing */
+    CHECK_INT(s.app.depth, 1);
+    CHECK(s.app.last_input_ms > 0); /* but it counts as a visit: the idle time starts over */
     session_free(&s);
     pack_close(p);
 }
