@@ -20,11 +20,18 @@ static const char USAGE[] =
     "  --data-dir DIR      show the pack installed there by 'wegweiser update'; falls back to\n"
     "                      the previous one, then to --pack or the demo pack\n"
     "  --window            run in a window instead of full screen\n"
-    "  --size WxH          window or screenshot size (default 1280x800)\n"
     "  --screen-inches D   the screen's diagonal in inches (7, 10.1, 21.5): buttons are sized\n"
     "                      to 9 mm on it (docs/screen.md)\n"
     "  --dpi N             the screen's pixels per inch, instead of --screen-inches (default:\n"
     "                      133, the official 7-inch display, or the display's own if finer)\n"
+    "  --size WxH          window or screenshot size (default 1280x800); with --rotate, the\n"
+    "                      panel's size before turning\n"
+    "  --rotate DEGREES    turn the picture and the touches clockwise by 0, 90, 180 or 270, for\n"
+    "                      a screen mounted on its side (90: the picture's top at the panel's\n"
+    "                      right edge); screenshots show the picture as people see it\n"
+    "  --screen-hours RULES  when the display is on, e.g. 'Mo-Fr 07:30-16:00; Sa 09:00-12:00';\n"
+    "                      outside them it sleeps once the visit is over and wakes on a touch\n"
+    "                      (default: always on; rules the kiosk cannot read keep it on)\n"
     "  --lang CODE         start in this language instead of the language screen\n"
     "  --page CODE         start on this page (needs --lang)\n"
     "  --idle SECONDS      go back to the language screen after this long untouched (default 90)\n"
@@ -43,9 +50,9 @@ static const char USAGE[] =
 typedef struct options {
     const char *data_dir;
     const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
-    const char *usb_dir, *keys, *region, *mountinfo;
+    const char *usb_dir, *keys, *region, *mountinfo, *screen_hours;
     bool window;
-    int width, height, dpi;
+    int width, height, dpi, rotation;
     double screen_inches;
     unsigned long idle_ms;
     long exit_after_ms;
@@ -87,6 +94,15 @@ static bool parse(int argc, char **argv, options *o)
                 return false;
             }
             i++;
+        } else if (next && !strcmp(a, "--rotate")) {
+            err e;
+            if (!screen_rotation_parse(next, &o->rotation, &e)) {
+                fprintf(stderr, "wegweiser: --rotate: %s\n", e.msg);
+                return false;
+            }
+            i++;
+        } else if (next && !strcmp(a, "--screen-hours")) {
+            o->screen_hours = argv[++i];
         } else if (next && !strcmp(a, "--idle")) {
             long s = strtol(next, NULL, 10);
             if (s < 5) {
@@ -207,9 +223,16 @@ int main(int argc, char **argv)
     } else if (!(p = pack_open(o.pack ? o.pack : demo, &e))) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
     }
+    /* A typo in the hours must not leave the lobby dark: the display then stays on. */
+    screen_hours hours;
+    bool have_hours = o.screen_hours && screen_hours_parse(&hours, o.screen_hours, &e);
+    if (o.screen_hours && !have_hours)
+        fprintf(stderr, "wegweiser: --screen-hours: %s; the display stays on\n", e.msg);
     session s;
     int status = 0;
-    if (!session_init(&s, p, fonts, o.width, o.height, o.idle_ms, &e)) {
+    int width, height;
+    screen_logical_size(o.rotation, o.width, o.height, &width, &height);
+    if (!session_init(&s, p, fonts, width, height, o.idle_ms, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
         return 1;
     }
@@ -287,7 +310,7 @@ int main(int argc, char **argv)
             status = 1;
         }
     }
-    if (status == 0 && !o.screenshot && !o.events && !platform_run(&s, !o.window, &e)) {
+    if (status == 0 && !o.screenshot && !o.events && !platform_run(&s, !o.window, o.rotation, have_hours ? &hours : NULL, &e)) {
         fprintf(stderr, "wegweiser: %s\n", e.msg);
         status = 1;
     }

@@ -14,13 +14,14 @@ static uint64_t now_usec(void)
 
 bool notify_ready(void) { return sd_notify(0, "READY=1") > 0; }
 
+static uint64_t last_sent;
+static bool sent;
+
 bool notify_watchdog(void)
 {
     /* Asked every time rather than once: it is a getenv and a parse, and the tests change
      * the environment between calls. The environment is left as it is (0), so a restarted
      * child of ours would not inherit a stale interval: we start none. */
-    static uint64_t last_sent;
-    static bool sent;
     uint64_t interval = 0;
     if (sd_watchdog_enabled(0, &interval) <= 0 || interval == 0)
         return false;
@@ -32,6 +33,15 @@ bool notify_watchdog(void)
     last_sent = now;
     sent = true;
     return true;
+}
+
+long notify_watchdog_due_ms(void)
+{
+    uint64_t interval = 0;
+    if (sd_watchdog_enabled(0, &interval) <= 0 || interval == 0)
+        return -1;
+    uint64_t now = now_usec(), due = sent ? last_sent + interval / 2 : now;
+    return due > now ? (long)((due - now + 999) / 1000) : 0;
 }
 
 bool notify_status(const char *text)

@@ -17,6 +17,10 @@ bool notify_ready(void);
  * when a message was sent. */
 bool notify_watchdog(void);
 
+/* Milliseconds until notify_watchdog() next has something to send (0: now), so a loop that
+ * sleeps can wake in time; -1 when there is no watchdog to feed. */
+long notify_watchdog_due_ms(void);
+
 /* One line shown by `systemctl status` ("showing pack kaiserslautern 2024-05"); newlines
  * become spaces. Returns true when a message was sent. */
 bool notify_status(const char *text);

@@ -1,6 +1,8 @@
 #include "platform.h"
 
 #include <SDL_image.h>
+#include <SDL_syswm.h>
+#include <errno.h>
 #include <qrencode.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +10,8 @@
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
 
 #include "notify.h"
 
@@ -212,22 +216,71 @@ static void draw(painter *p, const view_list *l)
     SDL_RenderSetClipRect(r, NULL);
 }
 
-bool platform_screenshot(session *s, const char *path, err *e)
+/* What the panel shows: the picture drawn as it is, or (turned) drawn into a texture of the
+ * layout's size first and copied onto the panel turned clockwise about its centre. */
+typedef struct output {
+    painter p;
+    int rotation;
+    SDL_Texture *picture;
+    int picture_w, picture_h;
+} output;
+
+static bool present(output *o, const view_list *l)
 {
-    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, s->width, s->height, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = o->p.renderer;
+    if (!o->rotation) {
+        draw(&o->p, l);
+        return true;
+    }
+    if (!o->picture || o->picture_w != l->width || o->picture_h != l->height) {
+        if (o->picture)
+            SDL_DestroyTexture(o->picture);
+        o->picture = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, l->width, l->height);
+        o->picture_w = l->width;
+        o->picture_h = l->height;
+        if (!o->picture)
+            return false;
+    }
+    if (SDL_SetRenderTarget(r, o->picture) != 0)
+        return false;
+    draw(&o->p, l);
+    SDL_SetRenderTarget(r, NULL);
+    int pw, ph;
+    SDL_GetRendererOutputSize(r, &pw, &ph);
+    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+    SDL_RenderClear(r);
+    /* Centred in floats: an odd difference of the sides must not cost a column of pixels. */
+    SDL_FRect dst = {(pw - l->width) / 2.0f, (ph - l->height) / 2.0f, (float)l->width, (float)l->height};
+    return SDL_RenderCopyExF(r, o->picture, NULL, &dst, o->rotation, NULL, SDL_FLIP_NONE) == 0;
+}
+
+static void output_free(output *o)
+{
+    painter_free(&o->p);
+    if (o->picture)
+        SDL_DestroyTexture(o->picture);
+    o->picture = NULL;
+}
+
+bool platform_screenshot_panel(session *s, int rotation, const char *path, err *e)
+{
+    int pw, ph;
+    screen_logical_size(rotation, s->width, s->height, &pw, &ph);
+    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, pw, ph, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surface)
-        return err_set(e, "cannot make a %dx%d picture: %s", s->width, s->height, SDL_GetError());
-    painter p = {.fonts = s->fonts};
-    p.renderer = SDL_CreateSoftwareRenderer(surface);
-    bool ok = p.renderer != NULL;
+        return err_set(e, "cannot make a %dx%d picture: %s", pw, ph, SDL_GetError());
+    output o = {.p.fonts = s->fonts, .rotation = rotation};
+    o.p.renderer = SDL_CreateSoftwareRenderer(surface);
+    bool ok = o.p.renderer != NULL;
     if (ok) {
-        draw(&p, session_display(s));
-        SDL_RenderPresent(p.renderer);
-        ok = IMG_SavePNG(surface, path) == 0;
+        ok = present(&o, session_display(s));
         if (!ok)
-            err_set(e, "cannot write %s: %s", path, IMG_GetError());
-        painter_free(&p);
-        SDL_DestroyRenderer(p.renderer);
+            err_set(e, "cannot turn the picture by %d degrees: %s", rotation, SDL_GetError());
+        SDL_RenderPresent(o.p.renderer);
+        if (ok && IMG_SavePNG(surface, path) != 0)
+            ok = err_set(e, "cannot write %s: %s", path, IMG_GetError());
+        output_free(&o);
+        SDL_DestroyRenderer(o.p.renderer);
     } else {
         err_set(e, "cannot draw offscreen: %s", SDL_GetError());
     }
@@ -235,39 +288,7 @@ bool platform_screenshot(session *s, const char *path, err *e)
     return ok;
 }
 
-static void handle_event(session *s, const SDL_Event *ev, bool *quit)
-{
-    switch (ev->type) {
-    case SDL_QUIT:
-        *quit = true;
-        break;
-    case SDL_MOUSEBUTTONDOWN:
-        if (ev->button.button == SDL_BUTTON_LEFT)
-            session_press(s, ev->button.x, ev->button.y);
-        break;
-    case SDL_MOUSEMOTION:
-        session_move(s, ev->motion.x, ev->motion.y);
-        break;
-    case SDL_MOUSEBUTTONUP:
-        if (ev->button.button == SDL_BUTTON_LEFT)
-            session_release(s, ev->button.x, ev->button.y);
-        break;
-    case SDL_MOUSEWHEEL:
-        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = -ev->wheel.y * s->height / 10});
-        break;
-    case SDL_KEYDOWN:
-        if (ev->key.keysym.sym == SDLK_ESCAPE || ev->key.keysym.sym == SDLK_BACKSPACE ||
-            ev->key.keysym.sym == SDLK_AC_BACK)
-            session_key(s, "back");
-        else if (ev->key.keysym.sym == SDLK_HOME)
-            session_key(s, "home");
-        else if (ev->key.keysym.sym == SDLK_q && (ev->key.keysym.mod & KMOD_CTRL))
-            *quit = true;
-        break;
-    default:
-        break;
-    }
-}
+bool platform_screenshot(session *s, const char *path, err *e) { return platform_screenshot_panel(s, 0, path, e); }
 
 void platform_clock(session *s)
 {
@@ -280,32 +301,239 @@ void platform_clock(session *s)
     app_handle(&s->app, &ev);
 }
 
-typedef struct redraw_target {
-    painter *p;
-} redraw_target;
+/* The window loop's state: the output, where the panel's pixels are, which finger is
+ * followed (one at a time: a second finger is not a second press), and whether the display
+ * sleeps. */
+typedef struct loop {
+    session *s;
+    SDL_Window *window;
+    output out;
+    int panel_w, panel_h;
+    SDL_FingerID finger;
+    bool finger_down;
+    bool quit;
+    bool asleep, dpms_broken;
+} loop;
+
+/* Window coordinates (mouse) to the layout's: through the renderer's pixels (high-DPI windows
+ * have more of them than points), then turned back. */
+static void mouse_to_layout(const loop *k, int wx, int wy, int *x, int *y)
+{
+    int ww, wh;
+    SDL_GetWindowSize(k->window, &ww, &wh);
+    int px = ww > 0 ? wx * k->panel_w / ww : wx, py = wh > 0 ? wy * k->panel_h / wh : wy;
+    screen_to_logical(k->out.rotation, k->panel_w, k->panel_h, px, py, x, y);
+}
+
+/* SDL gives fingers as fractions 0..1 of the window. */
+static void finger_to_layout(const loop *k, float fx, float fy, int *x, int *y)
+{
+    int px = (int)(fx * k->panel_w), py = (int)(fy * k->panel_h);
+    px = px < 0 ? 0 : px >= k->panel_w ? k->panel_w - 1 : px;
+    py = py < 0 ? 0 : py >= k->panel_h ? k->panel_h - 1 : py;
+    screen_to_logical(k->out.rotation, k->panel_w, k->panel_h, px, py, x, y);
+}
+
+static void handle_event(loop *k, const SDL_Event *ev)
+{
+    session *s = k->s;
+    int x, y;
+    switch (ev->type) {
+    case SDL_QUIT:
+        k->quit = true;
+        break;
+    /* A touch also arrives as a mouse event made up by SDL: the finger events are the ones
+     * taken, so the made-up ones are skipped. */
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.button == SDL_BUTTON_LEFT && ev->button.which != SDL_TOUCH_MOUSEID) {
+            mouse_to_layout(k, ev->button.x, ev->button.y, &x, &y);
+            session_press(s, x, y);
+        }
+        break;
+    case SDL_MOUSEMOTION:
+        if (ev->motion.which != SDL_TOUCH_MOUSEID) {
+            mouse_to_layout(k, ev->motion.x, ev->motion.y, &x, &y);
+            session_move(s, x, y);
+        }
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.button == SDL_BUTTON_LEFT && ev->button.which != SDL_TOUCH_MOUSEID) {
+            mouse_to_layout(k, ev->button.x, ev->button.y, &x, &y);
+            session_release(s, x, y);
+        }
+        break;
+    case SDL_FINGERDOWN:
+        if (!k->finger_down) {
+            k->finger_down = true;
+            k->finger = ev->tfinger.fingerId;
+            finger_to_layout(k, ev->tfinger.x, ev->tfinger.y, &x, &y);
+            session_press(s, x, y);
+        }
+        break;
+    case SDL_FINGERMOTION:
+        if (k->finger_down && ev->tfinger.fingerId == k->finger) {
+            finger_to_layout(k, ev->tfinger.x, ev->tfinger.y, &x, &y);
+            session_move(s, x, y);
+        }
+        break;
+    case SDL_FINGERUP:
+        if (k->finger_down && ev->tfinger.fingerId == k->finger) {
+            k->finger_down = false;
+            finger_to_layout(k, ev->tfinger.x, ev->tfinger.y, &x, &y);
+            session_release(s, x, y);
+        }
+        break;
+    case SDL_MOUSEWHEEL:
+        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = -ev->wheel.y * s->height / 10});
+        break;
+    case SDL_KEYDOWN:
+        if (ev->key.keysym.sym == SDLK_ESCAPE || ev->key.keysym.sym == SDLK_BACKSPACE ||
+            ev->key.keysym.sym == SDLK_AC_BACK)
+            session_key(s, "back");
+        else if (ev->key.keysym.sym == SDLK_HOME)
+            session_key(s, "home");
+        else if (ev->key.keysym.sym == SDLK_q && (ev->key.keysym.mod & KMOD_CTRL))
+            k->quit = true;
+        break;
+    default:
+        break;
+    }
+}
+
+/* While the display sleeps a touch only wakes it: what was under the finger is dark, so it
+ * must not be pressed. The touch's other events (moves, the lift) find no press and do
+ * nothing. */
+static void handle_asleep(loop *k, const SDL_Event *ev)
+{
+    bool wakes = ev->type == SDL_FINGERDOWN || ev->type == SDL_KEYDOWN ||
+                 (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.which != SDL_TOUCH_MOUSEID);
+    if (ev->type == SDL_QUIT || (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_q &&
+                                 (ev->key.keysym.mod & KMOD_CTRL)))
+        k->quit = true;
+    else if (wakes)
+        app_handle(&k->s->app, &(app_event){.type = APP_EV_TOUCH});
+}
+
+/* DPMS on the connectors that show a picture, through SDL's own DRM descriptor (it holds the
+ * DRM master the kernel asks for). False with the reason when it cannot. */
+static bool dpms_set(SDL_Window *window, bool on, char *why, size_t size)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    SDL_SysWMinfo info;
+    SDL_VERSION(&info.version);
+    if (!driver || SDL_strcasecmp(driver, "KMSDRM")) {
+        snprintf(why, size, "the video driver is %s, not KMSDRM", driver ? driver : "unknown");
+        return false;
+    }
+    if (!SDL_GetWindowWMInfo(window, &info) || info.subsystem != SDL_SYSWM_KMSDRM) {
+        snprintf(why, size, "SDL does not give out its DRM device: %s", SDL_GetError());
+        return false;
+    }
+    int fd = info.info.kmsdrm.drm_fd;
+    drmModeRes *res = drmModeGetResources(fd);
+    if (!res) {
+        snprintf(why, size, "cannot read the DRM device's connectors: %s", strerror(errno));
+        return false;
+    }
+    int switched = 0;
+    snprintf(why, size, "no connected display has a DPMS property");
+    for (int i = 0; i < res->count_connectors; i++) {
+        drmModeConnector *c = drmModeGetConnector(fd, res->connectors[i]);
+        bool showing = c && c->connection == DRM_MODE_CONNECTED && c->encoder_id;
+        drmModeFreeConnector(c);
+        drmModeObjectProperties *props =
+            showing ? drmModeObjectGetProperties(fd, res->connectors[i], DRM_MODE_OBJECT_CONNECTOR) : NULL;
+        for (uint32_t j = 0; props && j < props->count_props; j++) {
+            drmModePropertyRes *prop = drmModeGetProperty(fd, props->props[j]);
+            if (prop && !strcmp(prop->name, "DPMS")) {
+                int rc = drmModeConnectorSetProperty(fd, res->connectors[i], prop->prop_id,
+                                                     on ? DRM_MODE_DPMS_ON : DRM_MODE_DPMS_OFF);
+                if (rc == 0)
+                    switched++;
+                else
+                    snprintf(why, size, "setting DPMS on connector %u failed: %s", res->connectors[i], strerror(-rc));
+            }
+            drmModeFreeProperty(prop);
+        }
+        drmModeFreeObjectProperties(props);
+    }
+    drmModeFreeResources(res);
+    return switched > 0;
+}
+
+/* Switches the display off or on; where DPMS cannot, sleeping draws black (said once in the
+ * log) and waking redraws, so the kiosk goes on either way. */
+static void display_power(loop *k, bool on)
+{
+    char why[300] = "";
+    if (!k->dpms_broken && dpms_set(k->window, on, why, sizeof why))
+        return;
+    if (!k->dpms_broken) {
+        fprintf(stderr, "wegweiser: the display cannot be switched %s (%s): it is drawn black while the kiosk "
+                        "sleeps\n", on ? "on" : "off", why);
+        k->dpms_broken = true;
+    }
+    if (!on) {
+        SDL_SetRenderDrawColor(k->out.p.renderer, 0, 0, 0, 255);
+        SDL_RenderClear(k->out.p.renderer);
+        SDL_RenderPresent(k->out.p.renderer);
+    }
+}
+
+static void say_sleep(const session *s, const screen_hours *hours)
+{
+    int minutes = screen_hours_next_change(hours, s->app.weekday, s->app.minute);
+    if (minutes < 0)
+        fprintf(stderr, "wegweiser: outside the screen hours: the display sleeps until a touch\n");
+    else
+        fprintf(stderr, "wegweiser: outside the screen hours: the display sleeps until a touch, or %d h %02d min "
+                        "from now\n", minutes / 60, minutes % 60);
+}
+
+/* SDL has no way to wait for input on KMSDRM but looking every millisecond: asleep, the loop
+ * naps instead, short enough that a touch wakes the display at once, and wakes in time to
+ * feed the watchdog. */
+#define NAP_MS 200
+
+static Uint32 nap_ms(void)
+{
+    long due = notify_watchdog_due_ms();
+    return due >= 0 && due < NAP_MS ? (Uint32)due : NAP_MS;
+}
+
+/* The layout follows the renderer's size (the panel turned): true when it changed. */
+static bool fit(loop *k)
+{
+    SDL_GetRendererOutputSize(k->out.p.renderer, &k->panel_w, &k->panel_h);
+    int w, h;
+    screen_logical_size(k->out.rotation, k->panel_w, k->panel_h, &w, &h);
+    if (w == k->s->width && h == k->s->height)
+        return false;
+    session_resize(k->s, w, h);
+    return true;
+}
 
 /* During a USB update the loop is busy copying: draw the overlay from the progress calls. */
 static void redraw_now(session *s, void *user)
 {
-    redraw_target *t = user;
+    output *o = user;
     SDL_PumpEvents();
-    draw(t->p, session_display(s));
-    SDL_RenderPresent(t->p->renderer);
+    present(o, session_display(s));
+    SDL_RenderPresent(o->p.renderer);
     notify_watchdog();
 }
 
 /* A stick mounted under the watched folder: the mount table's fd wakes poll(), no polling of
  * folders. */
-static void check_sticks(session *s, update_watch *w, painter *p)
+static void check_sticks(session *s, update_watch *w, output *o)
 {
     struct pollfd pfd = {update_watch_fd(w), POLLPRI | POLLERR, 0};
     if (poll(&pfd, 1, 0) <= 0)
         return;
     char dir[1024];
     err e;
-    redraw_target t = {p};
     while (update_watch_next(w, dir, sizeof dir, &e))
-        session_usb(s, dir, redraw_now, &t);
+        session_usb(s, dir, redraw_now, o);
 }
 
 /* With no density configured, a display that reports a finer one than the default gets it:
@@ -321,35 +549,37 @@ static void adopt_display_dpi(session *s, SDL_Window *window)
     }
 }
 
-bool platform_run(session *s, bool fullscreen, err *e)
+bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours *hours, err *e)
 {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
         return err_set(e, "cannot open the display: %s", SDL_GetError());
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | (fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : SDL_WINDOW_RESIZABLE);
-    SDL_Window *window = SDL_CreateWindow("Wegweiser", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, s->width,
-                                          s->height, flags);
-    if (!window) {
+    int ww, wh;
+    screen_logical_size(rotation, s->width, s->height, &ww, &wh);
+    loop k = {.s = s, .out = {.p.fonts = s->fonts, .rotation = rotation}};
+    k.window = SDL_CreateWindow("Wegweiser", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh, flags);
+    if (!k.window) {
         err_set(e, "cannot open a window: %s", SDL_GetError());
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
         return false;
     }
-    painter p = {.fonts = s->fonts};
-    p.renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!p.renderer)
-        p.renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
-    if (!p.renderer) {
+    SDL_Renderer *r = SDL_CreateRenderer(k.window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!r)
+        r = SDL_CreateRenderer(k.window, -1, SDL_RENDERER_SOFTWARE);
+    if (!r) {
         err_set(e, "cannot draw in the window: %s", SDL_GetError());
-        SDL_DestroyWindow(window);
+        SDL_DestroyWindow(k.window);
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
         return false;
     }
+    k.out.p.renderer = r;
     if (fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
-    adopt_display_dpi(s, window);
-    bool quit = false;
+    adopt_display_dpi(s, k.window);
+    fit(&k); /* before the first event, so a touch already lands in the turned layout */
     Uint64 last = SDL_GetTicks64();
     unsigned long drawn_generation = 0;
-    bool drawn = false;
+    bool drawn = false, ready = false;
     update_watch *sticks = NULL;
     if (s->usb_root && s->updates.data_dir) {
         err we;
@@ -357,41 +587,58 @@ bool platform_run(session *s, bool fullscreen, err *e)
         if (!sticks)
             fprintf(stderr, "wegweiser: USB sticks will not be noticed: %s\n", we.msg);
     }
-    while (!quit) {
+    while (!k.quit) {
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, session_animating(s) ? 16 : 100)) {
-            handle_event(s, &ev, &quit);
+        if (k.asleep) {
+            if (SDL_PollEvent(&ev))
+                do
+                    handle_asleep(&k, &ev);
+                while (SDL_PollEvent(&ev));
+            else
+                SDL_Delay(nap_ms());
+        } else if (SDL_WaitEventTimeout(&ev, session_animating(s) ? 16 : 100)) {
+            handle_event(&k, &ev);
             while (SDL_PollEvent(&ev))
-                handle_event(s, &ev, &quit);
+                handle_event(&k, &ev);
         }
         Uint64 now = SDL_GetTicks64();
         session_advance(s, (unsigned long)(now - last));
-        redraw_target confirm = {&p};
-        session_usb_confirmed(s, redraw_now, &confirm);
+        session_usb_confirmed(s, redraw_now, &k.out);
         platform_clock(s);
         last = now;
-        int w, h;
-        SDL_GetRendererOutputSize(p.renderer, &w, &h);
-        bool resized = w != s->width || h != s->height;
-        if (resized)
-            session_resize(s, w, h);
-        const view_list *l = session_display(s);
-        if (!drawn || resized || drawn_generation != s->app.generation) {
-            draw(&p, l);
-            SDL_RenderPresent(p.renderer);
-            if (!drawn)
-                notify_ready(); /* the first frame is on screen: start-up is over */
-            drawn = true;
-            drawn_generation = s->app.generation;
+        bool sleep = hours && ready && screen_should_sleep(hours, &s->app);
+        if (sleep != k.asleep) {
+            k.asleep = sleep;
+            if (sleep)
+                say_sleep(s, hours);
+            else
+                fprintf(stderr, "wegweiser: the display is on again\n");
+            display_power(&k, !sleep);
+            drawn = false; /* waking draws the screen anew */
         }
-        notify_watchdog(); /* the loop wakes at least every 100 ms */
+        if (!k.asleep) {
+            bool resized = fit(&k);
+            const view_list *l = session_display(s);
+            if (!drawn || resized || drawn_generation != s->app.generation) {
+                present(&k.out, l);
+                SDL_RenderPresent(r);
+                if (!ready)
+                    notify_ready(); /* the first frame is on screen: start-up is over */
+                ready = drawn = true;
+                drawn_generation = s->app.generation;
+            }
+        }
+        notify_watchdog(); /* awake the loop wakes at least every 100 ms, asleep every NAP_MS */
+        /* A stick put in while the display sleeps is taken when it wakes: staff touch it. */
         if (sticks && drawn)
-            check_sticks(s, sticks, &p);
+            check_sticks(s, sticks, &k.out);
     }
+    if (k.asleep)
+        display_power(&k, true); /* whatever comes after the kiosk finds the display on */
     update_watch_close(sticks);
-    painter_free(&p);
-    SDL_DestroyRenderer(p.renderer);
-    SDL_DestroyWindow(window);
+    output_free(&k.out);
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(k.window);
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
     return true;
 }

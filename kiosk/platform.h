@@ -1,18 +1,30 @@
 /* platform: the only code that opens windows, reads input and draws. It turns SDL events
  * into session presses and drags, draws display lists with an SDL renderer (textures of
- * laid-out text are cached with a bound), and saves screenshots without any display. */
+ * laid-out text are cached with a bound), turns the picture and the touches for a panel
+ * mounted sideways, puts the display to sleep outside the screen hours, and saves
+ * screenshots without any display. */
 #ifndef WW_PLATFORM_H
 #define WW_PLATFORM_H
 
+#include "screen.h"
 #include "session.h"
 
-/* Renders the session's current screen into a PNG file, headless. */
+/* Renders the session's current screen into a PNG file, headless: the picture as a person
+ * sees it, at the session's size. */
 bool platform_screenshot(session *s, const char *path, err *e);
+
+/* The same as the panel receives it: turned clockwise by `rotation` degrees (0, 90, 180, 270)
+ * onto a panel the session's size turned. */
+bool platform_screenshot_panel(session *s, int rotation, const char *path, err *e);
 
 /* Gives the session the local wall clock (for "open now"). */
 void platform_clock(session *s);
 
-/* Opens a window (or the full screen) and runs the kiosk until it is closed. */
-bool platform_run(session *s, bool fullscreen, err *e);
+/* Opens a window (or the full screen) and runs the kiosk until it is closed. The session
+ * works in the layout's size: the panel's turned by `rotation` degrees clockwise (0, 90, 180,
+ * 270), touches are turned back. With `hours` (NULL: always on) the display sleeps outside
+ * them once the visit is over (screen_should_sleep): DPMS off on KMSDRM, else drawn black; a
+ * touch or opening time wakes it. */
+bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours *hours, err *e);
 
 #endif

@@ -2,9 +2,11 @@
  * WatchdogSec= depend on (board/rpi/wegweiser.service). A test binds the datagram socket
  * systemd would, points NOTIFY_SOCKET at it and reads what arrives. The board's install
  * script, units and udev rule are tested by `make check-board` (too slow for here). */
+#include <SDL_image.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/un.h>
 #include <time.h>
@@ -146,14 +148,15 @@ TEST(board_notify_watchdog_at_half_the_interval)
  * socket's queue is full. SDL's software renderer: Mesa's software GL, unloaded at exit,
  * leaves allocations LeakSanitizer cannot put a name to; the notify path is the same for
  * any renderer. */
-static int run_kiosk(const char *socket_path, const char *watchdog_usec, int exit_after_ms, messages *m, int fd)
+static int run_kiosk(const char *socket_path, const char *watchdog_usec, int exit_after_ms, messages *m, int fd,
+                     const char *more, char *out, size_t out_size)
 {
-    char cmd[2048], out[4096];
+    char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "NOTIFY_SOCKET='%s' %s%s SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=software "
-             "SDL_FRAMEBUFFER_ACCELERATION=0 %s --window --size 800x480 --pack %s --exit-after %d 2>&1",
+             "SDL_FRAMEBUFFER_ACCELERATION=0 %s --window --size 800x480 --pack %s --exit-after %d %s 2>&1",
              socket_path, watchdog_usec ? "WATCHDOG_USEC=" : "", watchdog_usec ? watchdog_usec : "",
-             test_bin("wegweiser"), test_demo_pack(), exit_after_ms);
+             test_bin("wegweiser"), test_demo_pack(), exit_after_ms, more ? more : "");
     FILE *f = popen(cmd, "r");
     if (!f) {
         test_fail(__FILE__, __LINE__, "cannot start the kiosk");
@@ -168,10 +171,10 @@ static int run_kiosk(const char *socket_path, const char *watchdog_usec, int exi
             break;
         drain(fd, m);
         if (p[0].revents) {
-            ssize_t got = read(fileno(f), out + n, sizeof out - 1 - n);
+            ssize_t got = read(fileno(f), out + n, out_size - 1 - n);
             if (got <= 0)
                 open = false;
-            else if ((n += (size_t)got) >= sizeof out - 1)
+            else if ((n += (size_t)got) >= out_size - 1)
                 n = 0; /* keep reading; only the end matters */
         }
     }
@@ -197,7 +200,8 @@ TEST(board_kiosk_tells_systemd_ready_then_alive)
         return;
     /* WatchdogSec=0.2s: a keep-alive every 0.1 s, from a loop that wakes every 0.1 s. */
     messages m = {0};
-    CHECK_INT(run_kiosk(path, "200000", 2500, &m, fd), 0);
+    char out[4096];
+    CHECK_INT(run_kiosk(path, "200000", 2500, &m, fd, NULL, out, sizeof out), 0);
     int ready = first(&m, "READY=1"), alive = first(&m, "WATCHDOG=1");
     CHECK_INT(count(&m, "READY=1"), 1);
     CHECK(ready >= 0);
@@ -210,11 +214,110 @@ TEST(board_kiosk_tells_systemd_ready_then_alive)
 
     /* Without WatchdogSec= the kiosk still says it is ready, and sends no keep-alives. */
     messages quiet = {0};
-    CHECK_INT(run_kiosk(path, NULL, 300, &quiet, fd), 0);
+    CHECK_INT(run_kiosk(path, NULL, 300, &quiet, fd, NULL, out, sizeof out), 0);
     CHECK_INT(count(&quiet, "READY=1"), 1);
     CHECK_INT(count(&quiet, "WATCHDOG=1"), 0);
     close(fd);
     unlink(path);
+}
+
+/* Outside the screen hours the kiosk sleeps at once (untouched since start), and systemd's
+ * watchdog is still fed from the sleeping loop. The hours: all of the day after tomorrow. */
+TEST(board_kiosk_feeds_the_watchdog_while_the_display_sleeps)
+{
+    char path[300];
+    int fd = fake_systemd("notify-sleep.sock", path, sizeof path);
+    if (fd < 0)
+        return;
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    static const char *const days[7] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+    char more[100], out[4096] = "";
+    snprintf(more, sizeof more, "--screen-hours '%s 00:00-24:00'", days[((tm.tm_wday + 6) % 7 + 2) % 7]);
+    messages m = {0};
+    CHECK_INT(run_kiosk(path, "200000", 2500, &m, fd, more, out, sizeof out), 0);
+    CHECK_INT(count(&m, "READY=1"), 1); /* the first frame comes before the sleep */
+    CHECK(count(&m, "WATCHDOG=1") >= 10);
+    CHECK(strstr(out, "the display sleeps until a touch") != NULL);
+    CHECK(strstr(out, "on again") == NULL);
+    close(fd);
+    unlink(path);
+}
+
+TEST(board_notify_says_when_the_watchdog_is_due)
+{
+    char path[300];
+    int fd = fake_systemd("notify-due.sock", path, sizeof path);
+    if (fd < 0)
+        return;
+    setenv("NOTIFY_SOCKET", path, 1);
+    unsetenv("WATCHDOG_USEC");
+    CHECK_INT(notify_watchdog_due_ms(), -1);
+    setenv("WATCHDOG_USEC", "400000", 1);
+    sleep_ms(250); /* whatever was sent before is now older than half the interval */
+    CHECK_INT(notify_watchdog_due_ms(), 0);
+    CHECK(notify_watchdog());
+    long due = notify_watchdog_due_ms(); /* the next one at half of 0.4 s */
+    CHECK(due > 100 && due <= 200);
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("NOTIFY_SOCKET");
+    close(fd);
+    unlink(path);
+}
+
+/* start-kiosk turns kiosk.conf's screen settings into the kiosk's options, and the kiosk
+ * started with them draws the picture turned: the panel 1920x1080, the picture portrait. */
+TEST(board_start_kiosk_passes_rotation_and_screen_hours)
+{
+    const char *t = test_tmpdir();
+    char cmd[2048], out[4096], conf[600], args[600];
+    snprintf(args, sizeof args, "%s/print-args", t);
+    FILE *f = fopen(args, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("#!/bin/sh\nfor a; do printf '[%s]' \"$a\"; done\n", f);
+    fclose(f);
+    chmod(args, 0755);
+    snprintf(conf, sizeof conf, "%s/screen.conf", t);
+    struct {
+        const char *settings, *has, *lacks;
+    } cases[] = {
+        {"screen_rotation=90\nscreen_hours=Mo-Fr 07:30-16:00; Sa 09:00-12:00\n",
+         "[--screen-hours][Mo-Fr 07:30-16:00; Sa 09:00-12:00][--rotate][90]", NULL},
+        {"screen_rotation=45\nscreen_hours=\n", "screen_rotation=45 is not 0, 90, 180 or 270: using 0", "--rotate"},
+        {"screen_rotation=0\n", "[--idle]", "--screen-hours"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        f = fopen(conf, "w");
+        if (!f)
+            continue;
+        fputs(cases[i].settings, f);
+        fclose(f);
+        snprintf(cmd, sizeof cmd, "WEGWEISER_LIB=board/rpi WEGWEISER_CONF=%s WEGWEISER_BIN=%s sh board/rpi/start-kiosk 2>&1",
+                 conf, args);
+        CHECK_INT(test_run(cmd, out, sizeof out), 0);
+        if (!strstr(out, cases[i].has) || (cases[i].lacks && strstr(out, cases[i].lacks))) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "start-kiosk with '%s' gave: %s", cases[i].settings, out);
+            test_fail(__FILE__, __LINE__, msg);
+        }
+    }
+    f = fopen(conf, "w");
+    if (!f)
+        return;
+    fputs("screen_size=1920x1080\nscreen_rotation=90\nscreen_hours=Mo-Fr 07:00-18:00\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "WEGWEISER_LIB=board/rpi WEGWEISER_CONF=%s WEGWEISER_BIN=%s sh board/rpi/start-kiosk --data-dir %s "
+             "--pack %s --screenshot %s/turned.png 2>&1",
+             conf, test_bin("wegweiser"), t, test_demo_pack(), t);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "%s/turned.png", t);
+    SDL_Surface *shot = IMG_Load(cmd);
+    CHECK(shot && shot->w == 1080 && shot->h == 1920);
+    SDL_FreeSurface(shot);
 }
 
 TEST(board_kiosk_rejects_a_bad_exit_after)
