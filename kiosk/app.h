@@ -50,6 +50,11 @@ typedef struct app {
     bool service_done, service_ok;
     int service_progress;
     char service_de[1024], service_en[1024];
+    /* Read aloud: the recording (asset hash) of page reading_page in language reading_lang,
+     * "" when nothing plays. It plays only while that page is on screen in that language. */
+    char reading[65];
+    char reading_page[PACK_CODE_MAX];
+    char reading_lang[PACK_LANG_MAX];
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
 } app;
@@ -76,6 +81,8 @@ typedef enum app_event_type {
     APP_EV_SCROLL_LIMIT, /* value: the largest scroll the current screen allows */
     APP_EV_CLOCK,        /* arg: YYYY-MM-DD, value: weekday * 1440 + minutes after midnight */
     APP_EV_SERVICE_CLOSE, /* the staff overlay's result was read */
+    APP_EV_READ_ALOUD,    /* start reading the page on screen aloud, or stop */
+    APP_EV_READ_DONE,     /* the recording played to its end (or could not play) */
 } app_event_type;
 
 typedef struct app_event {
@@ -98,6 +105,10 @@ void app_service_progress(app *a, int permille);
 void app_service_result(app *a, bool installed, const char *de, const char *en);
 /* A new pack replaced the old one: the visit starts again on it. */
 void app_replace_pack(app *a, pack *p);
+
+/* The hash of the recording of the page on screen in the visitor's language, "" when it has
+ * none: whether a "read aloud" button belongs on the screen. */
+void app_recording(const app *a, char hash[65]);
 
 /* Seconds left before the visit is forgotten, while the "still there?" countdown runs; 0 when
  * it does not. */

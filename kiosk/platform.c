@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio.h"
 #include "notify.h"
 
 #define TEXTURES_MAX 768
@@ -343,6 +344,7 @@ bool platform_run(session *s, bool fullscreen, err *e)
         if (!sticks)
             fprintf(stderr, "wegweiser: USB sticks will not be noticed: %s\n", we.msg);
     }
+    audio *sound = audio_new();
     while (!quit) {
         SDL_Event ev;
         if (SDL_WaitEventTimeout(&ev, session_animating(s) ? 16 : 100)) {
@@ -353,6 +355,12 @@ bool platform_run(session *s, bool fullscreen, err *e)
         Uint64 now = SDL_GetTicks64();
         session_advance(s, (unsigned long)(now - last));
         platform_clock(s);
+        if (sound) {
+            /* What plays follows the app state; the end of a recording goes back into it. */
+            audio_follow(sound, s->app.pack, s->app.reading);
+            if (audio_done(sound))
+                app_handle(&s->app, &(app_event){.type = APP_EV_READ_DONE});
+        }
         last = now;
         int w, h;
         SDL_GetRendererOutputSize(p.renderer, &w, &h);
@@ -372,6 +380,7 @@ bool platform_run(session *s, bool fullscreen, err *e)
         if (sticks && drawn)
             check_sticks(s, sticks, &p);
     }
+    audio_free(sound);
     update_watch_close(sticks);
     painter_free(&p);
     SDL_DestroyRenderer(p.renderer);
