@@ -242,6 +242,22 @@ check-board: deps
 	@$(MAKE) --no-print-directory all
 	board/rpi/test/check-board.sh
 
+# The demo's read-aloud recordings: machine voices, made again from the page texts
+# (content/demo-recordings.sh). The .ogg files are committed; neither the build nor `make check`
+# needs these tools.
+DEMO_AUDIO_PACKAGES := espeak-ng vorbis-tools
+.PHONY: demo-recordings
+demo-recordings:
+	@missing=$$(for p in $(DEMO_AUDIO_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	content/demo-recordings.sh
+
 # Integreat import: import, build and first-frame times on the Landkreis Augsburg export.
 bench: bench-import
 .PHONY: bench-import
