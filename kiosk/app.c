@@ -205,6 +205,8 @@ static void read_aloud(app *a)
         return;
     }
     app_recording(a, a->reading);
+    if (!a->reading[0])
+        return; /* no recording here: the key does nothing, as there is no button */
     snprintf(a->reading_page, sizeof a->reading_page, "%s", top(a)->page);
     snprintf(a->reading_lang, sizeof a->reading_lang, "%s", a->lang);
 }
