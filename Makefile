@@ -3,12 +3,12 @@
 
 # Every Debian package the project needs to build, run and test: the one list.
 DEB_PACKAGES := build-essential pkg-config gettext \
-	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsqlite3-dev \
+	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsdl2-mixer-dev libvorbis-dev libsqlite3-dev \
 	libfribidi-dev libicu-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
 	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev
 
-PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 fribidi icu-uc libsodium libsystemd libqrencode libxml-2.0 json-c libdrm
+PKGS := sdl2 SDL2_ttf SDL2_image SDL2_mixer vorbisfile sqlite3 fribidi icu-uc libsodium libsystemd libqrencode libxml-2.0 json-c libdrm
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -246,6 +246,22 @@ check-board: deps
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
 	@$(MAKE) --no-print-directory all
 	board/rpi/test/check-board.sh
+
+# The demo's read-aloud recordings: machine voices, made again from the page texts
+# (content/demo-recordings.sh). The .ogg files are committed; neither the build nor `make check`
+# needs these tools.
+DEMO_AUDIO_PACKAGES := espeak-ng vorbis-tools
+.PHONY: demo-recordings
+demo-recordings:
+	@missing=$$(for p in $(DEMO_AUDIO_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	content/demo-recordings.sh
 
 # Integreat import: import, build and first-frame times on the Landkreis Augsburg export.
 bench: bench-import

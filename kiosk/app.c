@@ -225,7 +225,44 @@ static void enter(app *a)
     push(a, APP_SCREEN_PAGE, code);
 }
 
-void app_handle(app *a, const app_event *ev)
+void app_recording(const app *a, char hash[65])
+{
+    hash[0] = 0;
+    const app_place *here = app_current(a);
+    pack_text t;
+    if (here->screen != APP_SCREEN_PAGE || !a->pack || !a->lang[0] ||
+        !pack_text_get(a->pack, here->page, a->lang, &t, NULL))
+        return;
+    snprintf(hash, 65, "%s", t.audio);
+    pack_text_free(&t);
+}
+
+static void read_aloud(app *a)
+{
+    if (a->reading[0]) {
+        a->reading[0] = 0;
+        return;
+    }
+    app_recording(a, a->reading);
+    if (!a->reading[0])
+        return; /* no recording here: the key does nothing, as there is no button */
+    snprintf(a->reading_page, sizeof a->reading_page, "%s", top(a)->page);
+    snprintf(a->reading_lang, sizeof a->reading_lang, "%s", a->lang);
+}
+
+/* A reading belongs to the page and language it was started on: whatever takes them off the
+ * screen (another page, another language, the language screen, a new visit) ends it. */
+static void stop_reading_elsewhere(app *a)
+{
+    const app_place *here = top(a);
+    if (a->reading[0] && (here->screen != APP_SCREEN_PAGE || strcmp(here->page, a->reading_page) ||
+                          strcmp(a->lang, a->reading_lang))) {
+        a->reading[0] = 0;
+        a->generation++;
+    }
+}
+
+static void handle(app *a, const app_event *ev)
 {
     app_place *here = top(a);
     switch (ev->type) {
@@ -266,6 +303,13 @@ void app_handle(app *a, const app_event *ev)
         }
         return;
     }
+    case APP_EV_READ_DONE:
+        /* The recording's end is not the visitor: it keeps no visit alive. */
+        if (a->reading[0]) {
+            a->reading[0] = 0;
+            a->generation++;
+        }
+        return;
     case APP_EV_SERVICE_CLOSE:
         if (a->service && a->service_done && !a->service_ask) {
             a->service = false;
@@ -360,6 +404,9 @@ void app_handle(app *a, const app_event *ev)
     case APP_EV_TOGGLE_LARGE:
         a->large_text = !a->large_text;
         break;
+    case APP_EV_READ_ALOUD:
+        read_aloud(a);
+        break;
     case APP_EV_SCROLL: {
         int next = here->scroll + ev->value;
         next = next < 0 ? 0 : next > here->scroll_max ? here->scroll_max : next;
@@ -372,4 +419,10 @@ void app_handle(app *a, const app_event *ev)
         return;
     }
     a->generation++;
+}
+
+void app_handle(app *a, const app_event *ev)
+{
+    handle(a, ev);
+    stop_reading_elsewhere(a);
 }

@@ -61,6 +61,11 @@ typedef struct app {
     /* At start the kiosk could not open its installed pack: the overlay says so (service_notice)
      * and the language screen keeps a small staff hint until a pack is installed. */
     bool service_notice, service_fallback;
+    /* Read aloud: the recording (asset hash) of page reading_page in language reading_lang,
+     * "" when nothing plays. It plays only while that page is on screen in that language. */
+    char reading[65];
+    char reading_page[PACK_CODE_MAX];
+    char reading_lang[PACK_LANG_MAX];
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
 } app;
@@ -90,6 +95,8 @@ typedef enum app_event_type {
     APP_EV_SERVICE_CLOSE, /* the staff overlay's result was read */
     APP_EV_SERVICE_HOLD,  /* a finger went down on "install older version anyway" */
     APP_EV_SERVICE_KEEP,  /* "keep current": the older pack is not installed */
+    APP_EV_READ_ALOUD,    /* start reading the page on screen aloud, or stop */
+    APP_EV_READ_DONE,     /* the recording played to its end (or could not play) */
 } app_event_type;
 
 typedef struct app_event {
@@ -117,6 +124,10 @@ void app_service_ask(app *a, const char *de, const char *en);
 void app_service_notice(app *a, const char *de, const char *en);
 /* A new pack replaced the old one: the visit starts again on it. */
 void app_replace_pack(app *a, pack *p);
+
+/* The hash of the recording of the page on screen in the visitor's language, "" when it has
+ * none: whether a "read aloud" button belongs on the screen. */
+void app_recording(const app *a, char hash[65]);
 
 /* Seconds left before the visit is forgotten, while the "still there?" countdown runs; 0 when
  * it does not. */

@@ -1,6 +1,7 @@
 /* Reading content sources (content/README.md) and writing them as a pack. */
 #include "pack.h"
 #include "pack_private.h"
+#include "recording.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -222,6 +223,12 @@ static bool add_asset(src *s, const char *name, const char *kind, const char *fi
     char *data = read_file(s, path, &len);
     if (!data)
         return false;
+    recording_info info;
+    err e;
+    if (!strcmp(kind, "audio") && !recording_probe((const unsigned char *)data, len, &info, &e)) {
+        free(data);
+        return problem(s, "%s:%d: %s: %s", file, line, name, e.msg);
+    }
     unsigned char digest[32];
     crypto_generichash(digest, sizeof digest, (const unsigned char *)data, len, NULL, 0);
     free(data);

@@ -13,6 +13,7 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "audio.h"
 #include "notify.h"
 
 #define TEXTURES_MAX 768
@@ -587,6 +588,7 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
         if (!sticks)
             fprintf(stderr, "wegweiser: USB sticks will not be noticed: %s\n", we.msg);
     }
+    audio *sound = audio_new();
     while (!k.quit) {
         SDL_Event ev;
         if (k.asleep) {
@@ -605,6 +607,12 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
         session_advance(s, (unsigned long)(now - last));
         session_usb_confirmed(s, redraw_now, &k.out);
         platform_clock(s);
+        if (sound) {
+            /* What plays follows the app state; the end of a recording goes back into it. */
+            audio_follow(sound, s->app.pack, s->app.reading);
+            if (audio_done(sound))
+                app_handle(&s->app, &(app_event){.type = APP_EV_READ_DONE});
+        }
         last = now;
         bool sleep = hours && ready && screen_should_sleep(hours, &s->app);
         if (sleep != k.asleep) {
@@ -635,6 +643,7 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
     }
     if (k.asleep)
         display_power(&k, true); /* whatever comes after the kiosk finds the display on */
+    audio_free(sound);
     update_watch_close(sticks);
     output_free(&k.out);
     SDL_DestroyRenderer(r);

@@ -1,8 +1,8 @@
-/* platform: the only code that opens windows, reads input and draws. It turns SDL events
- * into session presses and drags, draws display lists with an SDL renderer (textures of
- * laid-out text are cached with a bound), turns the picture and the touches for a panel
- * mounted sideways, puts the display to sleep outside the screen hours, and saves
- * screenshots without any display. */
+/* platform: the only code that opens windows, reads input, plays sound and draws. It turns
+ * SDL events into session presses and drags, draws display lists with an SDL renderer
+ * (textures of laid-out text are cached with a bound), plays the recording the app state asks
+ * for (audio), turns the picture and the touches for a panel mounted sideways, puts the
+ * display to sleep outside the screen hours, and saves screenshots without any display. */
 #ifndef WW_PLATFORM_H
 #define WW_PLATFORM_H
 

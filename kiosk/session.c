@@ -222,7 +222,7 @@ bool session_key(session *s, const char *name)
     } keys[] = {{"back", APP_EV_BACK},     {"home", APP_EV_HOME},           {"keypad", APP_EV_KEYPAD},
                 {"search", APP_EV_SEARCH}, {"german", APP_EV_TOGGLE_GERMAN}, {"large", APP_EV_TOGGLE_LARGE},
                 {"language", APP_EV_PICK_LANGUAGE}, {"enter", APP_EV_ENTER},  {"erase", APP_EV_ERASE},
-                {"about", APP_EV_ABOUT}};
+                {"about", APP_EV_ABOUT}, {"read", APP_EV_READ_ALOUD}};
     app_event ev = {0};
     size_t i = 0;
     while (i < sizeof keys / sizeof keys[0] && strcmp(keys[i].name, name))
@@ -313,8 +313,8 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         session_release(s, s->down_x, s->down_y);
     } else if (!strcmp(verb, "key")) {
         if (!session_key(s, arg))
-            return err_set(e, "'key' knows back, home, keypad, search, german, large, language, enter and erase, "
-                              "not '%s'", arg);
+            return err_set(e, "'key' knows back, home, keypad, search, german, large, language, enter, erase and "
+                              "read, not '%s'", arg);
     } else if (!strcmp(verb, "type")) {
         /* Typed one character at a time, as the on-screen keys do. */
         for (const char *q = arg; *q;) {
@@ -328,6 +328,8 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         if (!s->updates.data_dir)
             return err_set(e, "'usb' needs the kiosk started with --data-dir and --trusted-keys");
         session_usb(s, arg, NULL, NULL);
+    } else if (!strcmp(verb, "audio-end")) {
+        app_handle(&s->app, &(app_event){.type = APP_EV_READ_DONE});
     } else if (!strcmp(verb, "wait")) {
         if (sscanf(arg, "%ld", &ms) != 1 || ms < 0)
             return err_set(e, "'wait' needs milliseconds");
@@ -339,7 +341,7 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         return shot(s, arg, user, e);
     } else {
         return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, press, press-text, release, key, type, usb, "
-                          "wait, screenshot)", verb);
+                          "audio-end, wait, screenshot)", verb);
     }
     return true;
 }
@@ -348,8 +350,11 @@ void session_describe(const session *s, char *out, size_t size)
 {
     static const char *const names[] = {"language", "home", "page", "keypad", "search", "about"};
     const app_place *here = app_current(&s->app);
-    snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d%s", names[here->screen], here->page, s->app.lang,
-             here->scroll,
+    char reading[64] = "";
+    if (s->app.reading[0])
+        snprintf(reading, sizeof reading, " reading=%s/%s", s->app.reading_page, s->app.reading_lang);
+    snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d%s%s", names[here->screen], here->page, s->app.lang,
+             here->scroll, reading,
              !s->app.service         ? ""
              : !s->app.service_done  ? " service=busy"
              : s->app.service_ok     ? " service=installed"

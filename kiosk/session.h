@@ -57,7 +57,7 @@ void session_press(session *s, int x, int y);
 void session_move(session *s, int x, int y);
 void session_release(session *s, int x, int y);
 void session_tap(session *s, int x, int y);
-/* "back", "home", "keypad", "search", "german", "large", "language", "enter", "erase" */
+/* "back", "home", "keypad", "search", "german", "large", "language", "enter", "erase", "read" */
 bool session_key(session *s, const char *name);
 void session_advance(session *s, unsigned long ms);
 /* True while something moves by itself (a fling): the screen wants frames, not just events. */
@@ -76,7 +76,8 @@ bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user);
 /* Runs one script line; false with a message naming the problem. */
 bool session_script_line(session *s, const char *line, session_screenshot_fn shot, void *user, err *e);
 
-/* One line describing the state: "screen=page page=110 lang=ar scroll=0". */
+/* One line describing the state: "screen=page page=110 lang=ar scroll=0", and
+ * " reading=110/ar" while the page is read aloud. */
 void session_describe(const session *s, char *out, size_t size);
 
 #endif

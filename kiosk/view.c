@@ -953,6 +953,26 @@ static int german_beside(ctx *c, const pack_page *page, const pack_text *t, int 
     return height;
 }
 
+/* The big "read aloud" button over the article, for a page with a recording in the visitor's
+ * language; while it plays, the same place stops it. Returns the height it takes. */
+static int read_aloud_button(ctx *c, int y)
+{
+    bool playing = c->a->reading[0] != 0;
+    int h = c->base * 12 / 100, w = c->base * 56 / 100, icon = h * 3 / 5;
+    if (w > c->content.w)
+        w = c->content.w;
+    int x = c->content.x;
+    view_rect r = place(c, x, y, w, h);
+    add_rect(c, (view_rect){r.x - 2, r.y - 2, r.w + 4, r.h + 4}, BRAND, h / 2 + 2);
+    add_button(c, r, playing ? WHITE : BRAND, h / 2, APP_EV_READ_ALOUD, NULL, 0);
+    SDL_Color ink = playing ? BRAND : WHITE;
+    add_icon(c, x + h / 3, y + (h - icon) / 2, icon, playing ? "stop" : "volume_up", ink);
+    int tx = x + h / 3 + icon + c->gap / 2;
+    add_text_fit(c, tx, y, w - (tx - x) - h / 3, h, playing ? _("Stop reading") : _("Read aloud"),
+                 ui_text(c, c->body_px * 11 / 10, true, ink));
+    return h + c->gap * 3 / 2;
+}
+
 static int page_screen(ctx *c, int y)
 {
     const pack_page *page = pack_page_find(c->a->pack, app_current(c->a)->page);
@@ -966,7 +986,11 @@ static int page_screen(ctx *c, int y)
         return missing_translation(c, page, y);
     bool beside = c->a->show_german && c->german && strcmp(c->lang->code, c->german->code) &&
                   strcmp(page->kind, "topic") && t.body[0];
-    int height = beside ? german_beside(c, page, &t, y) + page_list(c, page, y) : page_body(c, page, &t, y);
+    /* With German beside, the visitor's own language is read: the caseworker reads along. */
+    int button = t.audio[0] ? read_aloud_button(c, y) : 0;
+    y += button;
+    int height = button + (beside ? german_beside(c, page, &t, y) + page_list(c, page, y)
+                                  : page_body(c, page, &t, y));
     pack_text_free(&t);
     return height;
 }

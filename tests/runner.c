@@ -96,13 +96,24 @@ int test_run(const char *cmd, char *out, size_t size)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* T=a,b runs the tests whose name contains a or b. */
+static bool selected(const char *name, const char *filters)
+{
+    char copy[256];
+    snprintf(copy, sizeof copy, "%s", filters);
+    for (char *save, *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
+        if (strstr(name, f))
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     err e;
     i18n_init("build/locale", &e);
     int passed = 0, failed = 0;
     for (int i = 0; i < test_count; i++) {
-        if (argc > 1 && !strstr(tests[i].name, argv[1]))
+        if (argc > 1 && !selected(tests[i].name, argv[1]))
             continue;
         failures_in_test = 0;
         printf("%s\n", tests[i].name);
