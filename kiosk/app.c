@@ -182,6 +182,7 @@ static void open_tool(app *a, app_screen screen)
     a->typed[0] = 0;
     a->no_such_page = false;
     a->fidel_base = 0;
+    a->keyboard_hidden = false;
     push(a, screen, NULL);
 }
 
@@ -397,6 +398,10 @@ static void handle(app *a, const app_event *ev)
         break;
     case APP_EV_FIDEL:
         a->fidel_base = ev->value > 0 ? (uint32_t)ev->value : 0;
+        break;
+    case APP_EV_KEYBOARD:
+        if (here->screen == APP_SCREEN_SEARCH)
+            a->keyboard_hidden = !a->keyboard_hidden;
         break;
     case APP_EV_TOGGLE_GERMAN:
         a->show_german = !a->show_german;

@@ -41,6 +41,7 @@ typedef struct app {
     char typed[APP_TYPED_MAX]; /* keypad digits or search words, UTF-8 */
     bool no_such_page;         /* the keypad's last code led nowhere */
     uint32_t fidel_base;       /* Ethiopic keyboard: the consonant whose vowel forms are shown */
+    bool keyboard_hidden;      /* search: the keyboard is put away so the results fill the screen */
     bool pressed;              /* a finger is down at press_x, press_y: buttons there look pressed */
     int press_x, press_y;
     /* The wall clock, for "open now": weekday 0 Monday … 6 Sunday, minutes after midnight,
@@ -87,6 +88,7 @@ typedef enum app_event_type {
     APP_EV_ERASE,  /* remove the last character typed */
     APP_EV_ENTER,  /* keypad: go to the typed code */
     APP_EV_FIDEL,  /* value: Ethiopic consonant to show the forms of, 0 to go back */
+    APP_EV_KEYBOARD, /* search: put the keyboard away, or bring it back */
     APP_EV_TOGGLE_GERMAN,
     APP_EV_TOGGLE_LARGE,
     APP_EV_SCROLL,       /* value: pixels, positive moves the content up */

@@ -1192,17 +1192,25 @@ static int keyboard(ctx *c)
             key_row(c, fy, form_h, labels + i, count - i < per ? count - i : per, per, hg, APP_EV_TYPE, NULL);
         y += lines * (key_h + g);
     }
-    /* Space and erase under every keyboard; the Ethiopic picker also steps back. */
-    int wide = c->content.w / 3;
-    view_rect space = place(c, c->content.x + (c->content.w - wide) / 2, y, wide, key_h);
-    add_card(c, space, APP_EV_TYPE, " ", 0);
-    add_icon(c, c->content.x + (c->content.w - key_h) / 2, y, key_h, "space_bar", BRAND);
-    view_rect back = place(c, c->content.x + c->content.w - key_h * 2, y, key_h * 2, key_h);
-    add_card(c, back, APP_EV_ERASE, NULL, 0);
-    add_icon(c, c->content.x + c->content.w - key_h * 3 / 2, y + key_h / 6, key_h * 2 / 3, "backspace", BRAND);
+    /* The last row: put the keyboard away (and, in the vowel forms, step back) at the start,
+     * erase at the end, space between them. */
+    int side = at_least(c->touch, key_h * 2 < c->content.w / 5 ? key_h * 2 : c->content.w / 5);
+    int starts = c->a->fidel_base ? 2 : 1, start_w = starts * side + (starts - 1) * g;
+    int middle = c->content.w - start_w - side - 2 * c->gap;
+    int wide = middle < c->content.w / 3 ? middle : c->content.w / 3;
+    int sx = c->content.x + start_w + c->gap + (middle - wide) / 2;
+    add_card(c, place(c, sx, y, wide, key_h), APP_EV_TYPE, " ", 0);
+    add_icon(c, sx + (wide - key_h) / 2, y, key_h, "space_bar", BRAND);
+    int ex = c->content.x + c->content.w - side, icon = at_least(key_h * 2 / 3, 1);
+    add_card(c, place(c, ex, y, side, key_h), APP_EV_ERASE, NULL, 0);
+    add_icon(c, ex + (side - icon) / 2, y + (key_h - icon) / 2, icon, "backspace", BRAND);
+    /* Put away, so the pages found fill the screen (the search box brings it back). */
+    add_card(c, place(c, c->content.x, y, side, key_h), APP_EV_KEYBOARD, NULL, 0);
+    add_icon(c, c->content.x + (side - icon) / 2, y + (key_h - icon) / 2, icon, "keyboard_hide", BRAND);
     if (c->a->fidel_base) {
-        add_card(c, place(c, c->content.x, y, key_h * 2, key_h), APP_EV_FIDEL, NULL, 0);
-        add_icon(c, c->content.x + key_h / 2, y + key_h / 6, key_h * 2 / 3, "keyboard_return", BRAND);
+        int fx = c->content.x + side + g;
+        add_card(c, place(c, fx, y, side, key_h), APP_EV_FIDEL, NULL, 0);
+        add_icon(c, fx + (side - icon) / 2, y + (key_h - icon) / 2, icon, "keyboard_return", BRAND);
     }
     return top;
 }
@@ -1211,9 +1219,13 @@ static int keyboard(ctx *c)
 static int search_screen(ctx *c, int y)
 {
     snprintf(c->title, sizeof c->title, "%s", _("Search"));
-    int box_h = c->base * 12 / 100;
+    int box_h = at_least(c->base * 12 / 100, c->touch);
     int y0 = y;
-    add_rect(c, place(c, c->content.x, y, c->content.w, box_h), WHITE, c->radius);
+    view_rect box = place(c, c->content.x, y, c->content.w, box_h);
+    if (c->a->keyboard_hidden)
+        add_button(c, box, WHITE, c->radius, APP_EV_KEYBOARD, NULL, 0); /* the keyboard comes back */
+    else
+        add_rect(c, box, WHITE, c->radius);
     add_icon(c, c->content.x + c->gap, y + box_h / 5, box_h * 3 / 5, "search", MUTED);
     int tx = c->content.x + c->gap * 2 + box_h * 3 / 5;
     add_text_fit(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, box_h,
@@ -1463,7 +1475,10 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
             used = keypad_screen(&c, y);
         else if (here->screen == APP_SCREEN_ABOUT)
             used = about_screen(&c, y);
-        if (here->screen == APP_SCREEN_SEARCH) {
+        if (here->screen == APP_SCREEN_SEARCH && a->keyboard_hidden) {
+            used = search_screen(&c, y);
+            clip_content(&c, 0, area);
+        } else if (here->screen == APP_SCREEN_SEARCH) {
             int first = out->count;
             int top = keyboard(&c);
             /* Results scroll between the search box and the keyboard. */

@@ -56,6 +56,9 @@ void walk_screens(session *s, const char *lang, walk_fn look, void *user)
     look(s, "search", user);
     send(s, APP_EV_TYPE, letter(lang), 0);
     look(s, "search with results", user);
+    send(s, APP_EV_KEYBOARD, NULL, 0);
+    look(s, "search, keyboard put away", user);
+    send(s, APP_EV_KEYBOARD, NULL, 0);
     if (!strcmp(lang, "ti")) {
         send(s, APP_EV_FIDEL, NULL, 0x1260);
         look(s, "search, Ethiopic vowel forms", user);

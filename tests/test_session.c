@@ -601,3 +601,37 @@ TEST(session_help_page_leads_to_the_about_page)
     session_free(s);
     pack_close(p);
 }
+
+TEST(session_search_keyboard_can_be_put_away)
+{
+    pack *p = demo();
+    session *s = visit(p, "ar", 800, 480);
+    run(s, "key search");
+    run(s, "type ال");
+    int rows_with_keys = 0, rows_without = 0;
+    const view_list *l = session_display(s);
+    for (int i = 0; i < l->count; i++)
+        rows_with_keys += l->cmds[i].button && l->cmds[i].tap.type == APP_EV_OPEN && l->cmds[i].clip.w;
+    CHECK(button(s, APP_EV_TYPE, NULL) != NULL);
+    tap_button(s, APP_EV_KEYBOARD, NULL);
+    CHECK(s->app.keyboard_hidden);
+    CHECK(button(s, APP_EV_TYPE, NULL) == NULL);
+    l = session_display(s);
+    for (int i = 0; i < l->count; i++)
+        rows_without += l->cmds[i].button && l->cmds[i].tap.type == APP_EV_OPEN && l->cmds[i].clip.w;
+    /* The pages found take the keyboard's room. */
+    CHECK(rows_without > rows_with_keys);
+    CHECK_STR(s->app.typed, "ال");
+    /* A tap on the search box brings the keyboard back, with the words still there. */
+    tap_button(s, APP_EV_KEYBOARD, NULL);
+    CHECK(!s->app.keyboard_hidden);
+    CHECK(button(s, APP_EV_TYPE, NULL) != NULL);
+    CHECK_STR(s->app.typed, "ال");
+    /* Search opened anew starts with the keyboard out. */
+    tap_button(s, APP_EV_KEYBOARD, NULL);
+    run(s, "key keypad");
+    run(s, "key search");
+    CHECK(!s->app.keyboard_hidden);
+    session_free(s);
+    pack_close(p);
+}
