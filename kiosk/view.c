@@ -989,8 +989,13 @@ static int page_screen(ctx *c, int y)
     /* With German beside, the visitor's own language is read: the caseworker reads along. */
     int button = t.audio[0] ? read_aloud_button(c, y) : 0;
     y += button;
-    int height = button + (beside ? german_beside(c, page, &t, y) + page_list(c, page, y)
-                                  : page_body(c, page, &t, y));
+    int height = button;
+    if (beside) {
+        int read = german_beside(c, page, &t, y);
+        height += read + page_list(c, page, y + read);
+    } else {
+        height += page_body(c, page, &t, y);
+    }
     pack_text_free(&t);
     return height;
 }

@@ -176,8 +176,8 @@ case $wifi in on | off) ;; *) die "kiosk.conf: wifi=$wifi, want on or off" ;; es
 case $bluetooth in on | off) ;; *) die "kiosk.conf: bluetooth=$bluetooth, want on or off" ;; esac
 
 # 3. The kiosk's user: no password, no login shell, the groups for the display (video,
-#    render) and the touch screen (input).
-for g in video render input; do
+#    render), the touch screen (input) and the speaker for read-aloud recordings (audio).
+for g in video render input audio; do
     if ! grep -q "^$g:" "$root/etc/group"; then
         with_root groupadd --system "$g"
         changed "made group $g"
@@ -185,10 +185,10 @@ for g in video render input; do
 done
 if ! grep -q '^wegweiser:' "$root/etc/passwd"; then
     with_root useradd --system --user-group --home-dir "$data" --no-create-home \
-        --shell /usr/sbin/nologin --comment "Wegweiser kiosk" --groups video,render,input wegweiser
+        --shell /usr/sbin/nologin --comment "Wegweiser kiosk" --groups video,render,input,audio wegweiser
     changed "made user wegweiser"
 fi
-for g in video render input; do
+for g in video render input audio; do
     if ! grep "^$g:" "$root/etc/group" | cut -d: -f4 | tr ',' '\n' | grep -qx wegweiser; then
         with_root usermod -a -G "$g" wegweiser
         changed "user wegweiser joins group $g"

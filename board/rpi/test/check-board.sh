@@ -95,11 +95,11 @@ user_ok() {
         [ "$(echo "$entry" | cut -d: -f6)" = /var/lib/wegweiser ] &&
         [ "$(echo "$entry" | cut -d: -f3)" -lt 1000 ] &&
         grep '^wegweiser:' "$root/etc/shadow" | cut -d: -f2 | grep -qx '[!*]*' &&
-        for g in video render input; do
+        for g in video render input audio; do
             grep "^$g:" "$root/etc/group" | cut -d: -f4 | tr , '\n' | grep -qx wegweiser || return 1
         done
 }
-check "user wegweiser: system user, no password, no shell, groups video render input" user_ok
+check "user wegweiser: system user, no password, no shell, groups video render input audio" user_ok
 check "packages of board/rpi/packages installed" sh -c "for p in \$(sed 's/#.*//' '$rpi/packages' | awk 'NF { print \$1 }'); do
     chroot '$root' dpkg-query -W -f='\${Status}\n' \$p | grep -q 'install ok installed' || { echo missing \$p; exit 1; }; done"
 check "the kiosk finds every library in the root" sh -c "! chroot '$root' ldd /usr/bin/wegweiser /usr/bin/wegweiser-pack | grep 'not found'"
@@ -226,12 +226,20 @@ kiosk_runs() {
 check "start-kiosk runs the installed kiosk as wegweiser on the installed pack (headless screenshot)" kiosk_runs
 start_kiosk_args() {
     local out
-    printf 'idle_seconds=30\nscreen_size=1080x1920\n' >"$work/test.conf"
+    local base="--usb-dir /media/wegweiser --trusted-keys /etc/wegweiser/keys --data-dir /var/lib/wegweiser"
+    printf 'idle_seconds=30\nscreen_size=1080x1920\nscreen_inches=10.1\nscreen_rotation=90\nscreen_hours=Mo-Fr 07:00-18:00\n' \
+        >"$work/test.conf"
     out=$(WEGWEISER_LIB=$rpi WEGWEISER_CONF=$work/test.conf WEGWEISER_BIN=echo sh "$rpi/start-kiosk" --lang ar)
-    [ "$out" = "--data-dir /var/lib/wegweiser --size 1080x1920 --idle 30 --lang ar" ] || { echo "got: $out"; return 1; }
-    printf 'idle_seconds=soon\nscreen_size=huge\n' >"$work/test.conf"
+    case $out in
+    "$base"*"--size 1080x1920"*) ;;
+    *) echo "got: $out"; return 1 ;;
+    esac
+    for want in "--idle 30" "--screen-inches 10.1" "--rotate 90" "--screen-hours Mo-Fr 07:00-18:00" "--lang ar"; do
+        case $out in *"$want"*) ;; *) echo "no '$want' in: $out"; return 1 ;; esac
+    done
+    printf 'idle_seconds=soon\nscreen_size=huge\nscreen_inches=big\nscreen_rotation=45\n' >"$work/test.conf"
     out=$(WEGWEISER_LIB=$rpi WEGWEISER_CONF=$work/test.conf WEGWEISER_BIN=echo sh "$rpi/start-kiosk" 2>/dev/null)
-    [ "$out" = "--data-dir /var/lib/wegweiser --idle 90" ] || { echo "got: $out"; return 1; }
+    [ "$out" = "$base --idle 90" ] || { echo "got: $out"; return 1; }
 }
 check "start-kiosk: settings become options; a bad setting falls back to its default" start_kiosk_args
 
