@@ -3,12 +3,12 @@
 
 # Every Debian package the project needs to build, run and test: the one list.
 DEB_PACKAGES := build-essential pkg-config gettext \
-	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libsdl2-mixer-dev libvorbis-dev libsqlite3-dev \
+	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libvorbis-dev libsqlite3-dev \
 	libfribidi-dev libicu-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
 	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev
 
-PKGS := sdl2 SDL2_ttf SDL2_image SDL2_mixer vorbisfile sqlite3 fribidi icu-uc libsodium libsystemd libqrencode libxml-2.0 json-c libdrm
+PKGS := sdl2 SDL2_ttf SDL2_image vorbisfile sqlite3 fribidi icu-uc libsodium libsystemd libqrencode libxml-2.0 json-c libdrm
 
 PREFIX ?= /usr/local
 DESTDIR ?=

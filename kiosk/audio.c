@@ -1,34 +1,55 @@
 #include "audio.h"
 
 #include <SDL.h>
-#include <SDL_mixer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "recording.h"
+
 struct audio {
-    bool tried, open; /* the device: asked for once, and whether it came */
-    char hash[65];    /* what was asked for, "" for silence */
-    unsigned char *data; /* the recording's bytes: SDL_mixer streams from them while it plays */
-    Mix_Music *music;
-    bool failed; /* the recording asked for could not play */
+    bool tried, open; /* SDL's audio: asked for once, and whether it came */
+    SDL_AudioDeviceID device;
+    int device_rate, device_channels;
+    char hash[65];       /* what was asked for, "" for silence */
+    unsigned char *data; /* the recording's bytes, decoded while they play */
+    recording_stream *stream; /* read by the device's thread: changed only with the device locked */
+    SDL_atomic_t ended;  /* the device's thread reached the end of the recording */
+    bool failed;         /* the recording asked for could not play */
 };
 
 audio *audio_new(void) { return calloc(1, sizeof(audio)); }
 
+/* The device's thread: decodes as the device asks; silence when nothing (more) plays. */
+static void fill(void *user, Uint8 *out, int len)
+{
+    audio *au = user;
+    int at = 0;
+    while (au->stream && at < len && !SDL_AtomicGet(&au->ended)) {
+        long got = recording_read(au->stream, out + at, (size_t)(len - at));
+        if (got <= 0)
+            SDL_AtomicSet(&au->ended, 1);
+        else
+            at += (int)got;
+    }
+    memset(out + at, 0, (size_t)(len - at));
+}
+
 static void stop(audio *au)
 {
-    if (au->music) {
-        Mix_HaltMusic();
-        Mix_FreeMusic(au->music);
-        au->music = NULL;
-    }
+    if (au->device)
+        SDL_LockAudioDevice(au->device);
+    recording_close(au->stream);
+    au->stream = NULL;
+    if (au->device)
+        SDL_UnlockAudioDevice(au->device);
     free(au->data);
     au->data = NULL;
     au->failed = false;
+    SDL_AtomicSet(&au->ended, 0);
 }
 
-static bool open_device(audio *au)
+static bool start_sound(audio *au)
 {
     if (au->tried)
         return au->open;
@@ -37,13 +58,28 @@ static bool open_device(audio *au)
         fprintf(stderr, "wegweiser: no sound, recordings stay silent: %s\n", SDL_GetError());
         return false;
     }
-    /* 44.1 kHz stereo suits every recording the staff tool lets in; SDL_mixer resamples. */
-    if (Mix_OpenAudio(44100, AUDIO_S16SYS, 2, 2048) != 0) {
-        fprintf(stderr, "wegweiser: no sound, recordings stay silent: %s\n", Mix_GetError());
-        SDL_QuitSubSystem(SDL_INIT_AUDIO);
+    au->open = true;
+    return true;
+}
+
+/* A device for the recording's rate and channels (SDL converts to what the hardware takes);
+ * kept while recordings come in the same kind. */
+static bool device_for(audio *au, int rate, int channels)
+{
+    if (au->device && au->device_rate == rate && au->device_channels == channels)
+        return true;
+    if (au->device)
+        SDL_CloseAudioDevice(au->device);
+    SDL_AudioSpec want = {.freq = rate, .format = AUDIO_S16SYS, .channels = (Uint8)channels, .samples = 2048,
+                          .callback = fill, .userdata = au};
+    au->device = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+    if (!au->device) {
+        fprintf(stderr, "wegweiser: no sound, recordings stay silent: %s\n", SDL_GetError());
         return false;
     }
-    au->open = true;
+    au->device_rate = rate;
+    au->device_channels = channels;
+    SDL_PauseAudioDevice(au->device, 0);
     return true;
 }
 
@@ -52,18 +88,26 @@ static void start(audio *au, pack *p)
     size_t size = 0;
     char kind[16];
     au->failed = true;
-    if (!p || !open_device(au))
+    if (!p || !start_sound(au))
         return;
     if (!pack_asset_get(p, au->hash, &au->data, &size, kind, sizeof kind) || strcmp(kind, "audio")) {
         fprintf(stderr, "wegweiser: the pack has no recording %.12s\n", au->hash);
         return;
     }
-    SDL_RWops *rw = SDL_RWFromConstMem(au->data, (int)size);
-    au->music = rw ? Mix_LoadMUS_RW(rw, 1) : NULL;
-    if (!au->music || Mix_PlayMusic(au->music, 0) != 0) {
-        fprintf(stderr, "wegweiser: cannot play recording %.12s: %s\n", au->hash, Mix_GetError());
+    recording_info info;
+    err e;
+    recording_stream *stream = recording_open(au->data, size, &info, &e);
+    if (!stream) {
+        fprintf(stderr, "wegweiser: cannot play recording %.12s: %s\n", au->hash, e.msg);
         return;
     }
+    if (!device_for(au, info.rate, info.channels)) {
+        recording_close(stream);
+        return;
+    }
+    SDL_LockAudioDevice(au->device);
+    au->stream = stream;
+    SDL_UnlockAudioDevice(au->device);
     au->failed = false;
 }
 
@@ -79,7 +123,7 @@ void audio_follow(audio *au, pack *p, const char *hash)
 
 bool audio_done(const audio *au)
 {
-    return au->hash[0] && (au->failed || !au->music || !Mix_PlayingMusic());
+    return au->hash[0] && (au->failed || SDL_AtomicGet((SDL_atomic_t *)&au->ended));
 }
 
 void audio_free(audio *au)
@@ -87,9 +131,9 @@ void audio_free(audio *au)
     if (!au)
         return;
     stop(au);
-    if (au->open) {
-        Mix_CloseAudio();
+    if (au->device)
+        SDL_CloseAudioDevice(au->device);
+    if (au->open)
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
-    }
     free(au);
 }

@@ -1,4 +1,4 @@
-/* audio: plays read-aloud recordings out of the pack through SDL_mixer; only the platform uses
+/* audio: plays read-aloud recordings out of the pack on an SDL audio device; only the platform uses
  * it. The sound device opens at the first recording, not at start-up, and a kiosk without one
  * carries on silently (one line in the log): sound is a help, never a reason to stop. */
 #ifndef WW_AUDIO_H
