@@ -54,16 +54,21 @@ ARGS ?=
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
-# Installs only what is missing, so a machine that has everything pays one dpkg query.
+# $(call install-missing,PACKAGES): installs those of the Debian PACKAGES that are missing
+# (through sudo when not root), so a machine that has everything pays one dpkg query.
+define install-missing
+missing=$$(for p in $(1); do \
+	dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+if [ -n "$$missing" ]; then \
+	echo "Installing:" $$missing; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	$$sudo apt-get update -q && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+fi
+endef
+
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing:" $$missing; \
-		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-		$$sudo apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
-	fi
+	@$(call install-missing,$(DEB_PACKAGES))
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -197,13 +202,7 @@ endif
 deps-arm64:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then $$sudo dpkg --add-architecture arm64; fi; \
-	missing=$$(for p in gcc-$(ARM64) qemu-user-static $(ARM64_DEV_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing:" $$missing; \
-		$$sudo apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
-	fi
+	$(call install-missing,gcc-$(ARM64) qemu-user-static $(ARM64_DEV_PACKAGES))
 
 # The pack is the same file on every machine: the host's tool builds it, since the board's
 # wegweiser-pack cannot run here without an emulator.
@@ -240,10 +239,7 @@ BOARD_TEST_PACKAGES := debootstrap systemd-container
 
 check-board: deps
 	@if [ "$$(id -u)" -ne 0 ]; then echo "make check-board uses chroot, mount and systemd-nspawn: run it as root"; exit 1; fi
-	@missing=$$(for p in $(BOARD_TEST_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then echo "Installing:" $$missing; apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; fi
+	@$(call install-missing,$(BOARD_TEST_PACKAGES))
 	@$(MAKE) --no-print-directory all
 	board/rpi/test/check-board.sh
 
@@ -253,14 +249,7 @@ check-board: deps
 DEMO_AUDIO_PACKAGES := espeak-ng vorbis-tools
 .PHONY: demo-recordings
 demo-recordings:
-	@missing=$$(for p in $(DEMO_AUDIO_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing:" $$missing; \
-		if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-		$$sudo apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
-	fi
+	@$(call install-missing,$(DEMO_AUDIO_PACKAGES))
 	content/demo-recordings.sh
 
 # Integreat import: import, build and first-frame times on the Landkreis Augsburg export.

@@ -737,7 +737,11 @@ static bool add_code(importer *im, int code, long id, const char *path, bool use
 }
 
 /* integreat-codes.txt from an earlier import: "code | id | path" lines. */
-static bool read_codes(importer *im, const char *path, err *e)
+/* Reads a file of lines "a | b | c" kept beside the sources (# starts a comment): `line`
+ * takes the three trimmed fields of each; a missing file is no error. */
+typedef bool (*bar_line_fn)(importer *im, char *field[3], const char *path, int number, err *e);
+
+static bool read_bar_file(importer *im, const char *path, const char *expected, bar_line_fn line_fn, err *e)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -753,81 +757,66 @@ static bool read_codes(importer *im, const char *path, err *e)
             continue;
         char *bar1 = strchr(line, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
         if (!bar2) {
-            ok = err_set(e, "%s:%d: expected 'code | Integreat id | path'", path, number);
+            ok = err_set(e, "%s:%d: expected '%s'", path, number, expected);
             break;
         }
         *bar1 = *bar2 = 0;
-        char *code = line, *id = bar1 + 1, *p = bar2 + 1;
-        trim_in_place(code);
-        trim_in_place(id);
-        trim_in_place(p);
-        char *end1, *end2;
-        long c = strtol(code, &end1, 10), i = strtol(id, &end2, 10);
-        if (*end1 || *end2 || c < 1 || c > 999999 || strlen(code) > 6) {
-            ok = err_set(e, "%s:%d: code and id must be numbers (a code has 1 to 6 digits)", path, number);
-            break;
-        }
-        for (int k = 0; k < im->code_count; k++)
-            if (im->codes[k].code == c) {
-                ok = err_set(e, "%s:%d: code %ld is listed twice", path, number, c);
-                break;
-            }
-        char *np = norm_path(p);
-        ok = ok && add_code(im, (int)c, i, np ? np : p, false);
-        free(np);
+        char *field[3] = {line, bar1 + 1, bar2 + 1};
+        for (int k = 0; k < 3; k++)
+            trim_in_place(field[k]);
+        ok = line_fn(im, field, path, number, e);
     }
     fclose(f);
     return ok;
 }
 
+static bool code_line(importer *im, char *field[3], const char *path, int number, err *e)
+{
+    char *end1, *end2;
+    long c = strtol(field[0], &end1, 10), i = strtol(field[1], &end2, 10);
+    if (*end1 || *end2 || c < 1 || c > 999999 || strlen(field[0]) > 6)
+        return err_set(e, "%s:%d: code and id must be numbers (a code has 1 to 6 digits)", path, number);
+    for (int k = 0; k < im->code_count; k++)
+        if (im->codes[k].code == c)
+            return err_set(e, "%s:%d: code %ld is listed twice", path, number, c);
+    char *np = norm_path(field[2]);
+    bool ok = add_code(im, (int)c, i, np ? np : field[2], false);
+    free(np);
+    return ok;
+}
+
+static bool tile_title_line(importer *im, char *field[3], const char *path, int number, err *e)
+{
+    const char *lang = field[1], *title = field[2];
+    char *end;
+    long c = strtol(field[0], &end, 10);
+    if (*end || c < 1 || c > 999999 || !valid_lang(lang) || !title[0] || strlen(title) >= 256)
+        return err_set(e, "%s:%d: expected a page code, a language code and a title of at most 255 bytes", path,
+                       number);
+    for (int k = 0; k < im->tile_count; k++)
+        if (im->tiles[k].code == c && !strcmp(im->tiles[k].lang, lang))
+            return err_set(e, "%s:%d: page %ld in %s already has a tile title on line %d", path, number, c, lang,
+                           im->tiles[k].line);
+    tile_title *bigger = realloc(im->tiles, (size_t)(im->tile_count + 1) * sizeof *bigger);
+    if (!bigger)
+        return err_set(e, "out of memory");
+    im->tiles = bigger;
+    tile_title *t = &im->tiles[im->tile_count++];
+    *t = (tile_title){.code = (int)c, .line = number};
+    snprintf(t->lang, sizeof t->lang, "%s", lang);
+    snprintf(t->title, sizeof t->title, "%s", title);
+    return true;
+}
+
+static bool read_codes(importer *im, const char *path, err *e)
+{
+    return read_bar_file(im, path, "code | Integreat id | path", code_line, e);
+}
+
 static bool read_tile_titles(importer *im, const char *path, err *e)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return errno == ENOENT || err_set(e, "cannot read %s: %s", path, strerror(errno));
-    im->tiles_file = true;
-    char line[2048];
-    int number = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        number++;
-        line[strcspn(line, "\r\n")] = 0;
-        trim_in_place(line);
-        if (!line[0] || line[0] == '#')
-            continue;
-        char *bar1 = strchr(line, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
-        if (!bar2) {
-            ok = err_set(e, "%s:%d: expected 'code | language | tile title'", path, number);
-            break;
-        }
-        *bar1 = *bar2 = 0;
-        char *code = line, *lang = bar1 + 1, *title = bar2 + 1, *end;
-        trim_in_place(code);
-        trim_in_place(lang);
-        trim_in_place(title);
-        long c = strtol(code, &end, 10);
-        if (*end || c < 1 || c > 999999 || !valid_lang(lang) || !title[0] || strlen(title) >= 256) {
-            ok = err_set(e, "%s:%d: expected a page code, a language code and a title of at most 255 bytes", path,
-                         number);
-            break;
-        }
-        for (int k = 0; ok && k < im->tile_count; k++)
-            if (im->tiles[k].code == c && !strcmp(im->tiles[k].lang, lang))
-                ok = err_set(e, "%s:%d: page %ld in %s already has a tile title on line %d", path, number, c, lang,
-                             im->tiles[k].line);
-        tile_title *bigger = ok ? realloc(im->tiles, (size_t)(im->tile_count + 1) * sizeof *bigger) : NULL;
-        if (ok && !bigger)
-            ok = err_set(e, "out of memory");
-        if (!ok)
-            break;
-        im->tiles = bigger;
-        tile_title *t = &im->tiles[im->tile_count++];
-        *t = (tile_title){.code = (int)c, .line = number};
-        snprintf(t->lang, sizeof t->lang, "%s", lang);
-        snprintf(t->title, sizeof t->title, "%s", title);
-    }
-    fclose(f);
-    return ok;
+    im->tiles_file = access(path, F_OK) == 0;
+    return read_bar_file(im, path, "code | language | tile title", tile_title_line, e);
 }
 
 static tile_title *tile_title_of(importer *im, int code, const char *lang)
