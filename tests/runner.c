@@ -96,6 +96,27 @@ int test_run(const char *cmd, char *out, size_t size)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+char *test_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *data = NULL;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)n + 1))) {
+        if (fread(data, 1, (size_t)n, f) != (size_t)n) {
+            free(data);
+            data = NULL;
+        } else {
+            data[n] = 0;
+            if (size)
+                *size = (size_t)n;
+        }
+    }
+    fclose(f);
+    return data;
+}
+
 /* T=a,b runs the tests whose name contains a or b. */
 static bool selected(const char *name, const char *filters)
 {

@@ -54,5 +54,8 @@ text_fonts *test_fonts(void);          /* the bundled fonts from assets/ */
 const char *test_bin(const char *name); /* path of a built program (build/asan/wegweiser) */
 /* Runs a shell command; returns its exit status and fills out (may be NULL) with stdout. */
 int test_run(const char *cmd, char *out, size_t size);
+/* A whole file, malloc'd and NUL-terminated (size without the NUL; size may be NULL); NULL
+ * when it cannot be read. */
+char *test_read_file(const char *path, size_t *size);
 
 #endif

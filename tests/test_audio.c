@@ -10,20 +10,6 @@
 #include "session.h"
 #include "test.h"
 
-static unsigned char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = n > 0 ? malloc((size_t)n) : NULL;
-    *size = data ? fread(data, 1, (size_t)n, f) : 0;
-    fclose(f);
-    return data;
-}
-
 static void put16(FILE *f, unsigned v) { fputc((int)(v & 0xFF), f), fputc((int)(v >> 8 & 0xFF), f); }
 static void put32(FILE *f, unsigned long v) { put16(f, (unsigned)(v & 0xFFFF)), put16(f, (unsigned)(v >> 16)); }
 
@@ -55,7 +41,7 @@ static void write_wav(const char *path, int rate, double seconds, double amplitu
 static bool probe_file(const char *path, recording_info *info, err *e)
 {
     size_t size = 0;
-    unsigned char *data = slurp(path, &size);
+    unsigned char *data = (unsigned char *)test_read_file(path, &size);
     bool ok = recording_probe(data, size, info, e);
     free(data);
     return ok;
@@ -81,7 +67,7 @@ TEST(recording_probe_takes_vorbis_and_wav_and_refuses_the_rest)
 
     /* An Ogg file cut short in the middle of its sound. */
     size_t size = 0;
-    unsigned char *ogg = slurp("content/kaiserslautern/assets/800-ar.ogg", &size);
+    unsigned char *ogg = (unsigned char *)test_read_file("content/kaiserslautern/assets/800-ar.ogg", &size);
     CHECK(ogg != NULL && size > 4000);
     CHECK(!recording_probe(ogg, 3000, &info, &e) || info.seconds < 10);
     /* Not Vorbis inside: the second page's codec header says otherwise. */
@@ -263,7 +249,7 @@ TEST(session_read_aloud_stops_when_the_page_or_language_goes)
 static int loudest(const char *raw, long from, long *size)
 {
     size_t n = 0;
-    unsigned char *data = slurp(raw, &n);
+    unsigned char *data = (unsigned char *)test_read_file(raw, &n);
     *size = (long)n;
     int peak = 0;
     for (size_t i = (size_t)from & ~(size_t)1; data && i + 1 < n; i += 2) {

@@ -30,25 +30,6 @@ static void put_file(const char *path, const char *text)
     }
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = 0;
-    fclose(f);
-    return s;
-}
-
 static bool is_space_cp(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xA0 || (c >= 0x2000 && c <= 0x200A) ||
@@ -350,7 +331,7 @@ static bool import_small(const char *in, const char *out, err *e)
 
 static bool file_has(const char *path, const char *text)
 {
-    char *s = slurp(path);
+    char *s = test_read_file(path, NULL);
     bool found = s && strstr(s, text);
     free(s);
     return found;
@@ -440,7 +421,7 @@ TEST(import_tile_titles_are_kept_across_imports)
     const char *mine = "# ours\n20001 | de | Arbeit\n20001 | en | Jobs\n99999 | de | Niemand\n";
     put_file(tiles, mine);
     CHECK(import_small(in, out, &e));
-    char *kept = slurp(tiles);
+    char *kept = test_read_file(tiles, NULL);
     CHECK(kept && !strcmp(kept, mine));
     free(kept);
     snprintf(path, sizeof path, "%s/pages/20001-a/de.txt", out);
@@ -522,7 +503,7 @@ TEST(import_real_data_checks_and_builds)
     /* The report is printed and written beside the sources. */
     char path[800];
     snprintf(path, sizeof path, "%s/%s", dir, IMPORT_REPORT_FILE);
-    char *report = slurp(path);
+    char *report = test_read_file(path, NULL);
     CHECK(report && !strcmp(report, sum->report));
     CHECK(strstr(sum->report, "images (not available offline)") != NULL);
 
@@ -662,7 +643,7 @@ TEST(import_every_text_run_is_on_its_page)
         return;
     char path[800];
     snprintf(path, sizeof path, "%s/%s", dir, IMPORT_CODES_FILE);
-    char *codes = slurp(path);
+    char *codes = test_read_file(path, NULL);
     err e;
     pack *p = pack_open(pack_path, &e);
     CHECK(codes && p);
