@@ -8,12 +8,14 @@
 #include <limits.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sign.h"
+#include "utf8.h"
 
 #define CURRENT "current"
 #define PREVIOUS "previous"
@@ -26,7 +28,8 @@
 #define POINTER_MAX 4096
 #define CHUNK (64 * 1024)
 #define HEADER_BYTES 100
-#define STICK_NAMES_MAX 256 /* *.pack names collected before sorting; the rest are ignored */
+#define STICK_NAMES_MAX 256 /* names of the data directory looked at when tidying it */
+#define RECEIPT_MAX (256 * 1024) /* a receipt this long is not appended to: years of updates */
 
 /* The I/O layer's functions take their context first; this keeps the calls readable. */
 #define IO(io, fn, ...) ((io)->fn((io)->ctx, __VA_ARGS__))
@@ -45,14 +48,27 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return n > k && !strcasecmp(s + n - k, suffix);
 }
 
-/* Names and texts from a stick end up in messages, receipts and terminals: control characters
- * (a newline, an ANSI escape) become '?', so a hostile file name cannot forge a line. */
+/* Names and texts from a stick end up in messages, receipts, terminals and the staff overlay's
+ * text engine: control characters (a newline, an ANSI escape), bytes that are not UTF-8 and the
+ * bidi controls that could make a name read as something else on screen all become '?', so a
+ * hostile file name cannot forge a line or a message. Cut on a character boundary. */
 static void copy_clean(char *out, size_t size, const char *in)
 {
-    size_t i = 0;
-    for (; in[i] && i + 1 < size; i++)
-        out[i] = ((unsigned char)in[i] < 0x20 || in[i] == 0x7f) ? '?' : in[i];
-    out[i] = 0;
+    size_t o = 0;
+    while (*in) {
+        uint32_t cp = utf8_next(&in);
+        char enc[4];
+        int n = utf8_put(cp, enc);
+        bool bad = cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0xFFFD || (cp >= 0x202A && cp <= 0x202E) ||
+                   (cp >= 0x2066 && cp <= 0x2069);
+        if (bad)
+            enc[0] = '?', n = 1;
+        if (o + (size_t)n + 1 > size)
+            break;
+        memcpy(out + o, enc, (size_t)n);
+        o += (size_t)n;
+    }
+    out[o] = 0;
 }
 
 /* A word fit for a file name: letters, digits, '.', '_' and '-'; anything else becomes '_'. */
@@ -410,6 +426,8 @@ static const char *const REASON_NAMES[UPDATE_REASON_COUNT] = {
     [UPDATE_NO_KEYS] = "no-keys",
     [UPDATE_BUSY] = "busy",
     [UPDATE_CHANGED] = "changed",
+    [UPDATE_LEGACY_SIGNATURE] = "legacy-signature",
+    [UPDATE_MISMATCH] = "signature-mismatch",
 };
 
 const char *update_reason_name(update_reason r)
@@ -430,6 +448,7 @@ static int reason_rank(update_reason r)
     case UPDATE_NO_SIGNATURE:
         return 3;
     case UPDATE_BAD_SIGNATURE:
+    case UPDATE_LEGACY_SIGNATURE:
         return 4;
     case UPDATE_UNKNOWN_KEY:
         return 5;
@@ -447,6 +466,7 @@ static int reason_rank(update_reason r)
         return 10;
     case UPDATE_NOT_A_PACK:
     case UPDATE_CORRUPT:
+    case UPDATE_MISMATCH:
         return 11;
     case UPDATE_CHANGED:
         return 12;
@@ -476,7 +496,9 @@ typedef struct cand {
     char shown[256]; /* cleaned for messages */
     char path[PATH_MAX], sig_path[PATH_MAX];
     update_reason reason; /* UPDATE_OK while it is still in the running */
-    int fd;
+    int fd;                       /* the pack, open only while it is copied */
+    dev_t dev;                    /* what the name was when first looked at */
+    ino_t ino;
     long long size, signed_size; /* signed_size -1: the trusted comment does not say */
     sign_signature sig;
     int key;
@@ -593,11 +615,23 @@ static int collect(void *user, const char *name)
     name_list *l = user;
     if ((!l->hidden_too && name[0] == '.') || (l->suffix && !ends_with_ci(name, l->suffix)))
         return 0;
-    if (l->count >= l->cap || strlen(name) >= sizeof l->names[0]) {
+    if (strlen(name) >= sizeof l->names[0]) {
         l->skipped++;
         return 0;
     }
-    snprintf(l->names[l->count++], sizeof l->names[0], "%s", name);
+    if (l->count < l->cap) {
+        snprintf(l->names[l->count++], sizeof l->names[0], "%s", name);
+        return 0;
+    }
+    /* Full: keep the first names in name order, so which ones are looked at does not depend on
+     * the order a stick happens to list them in. */
+    l->skipped++;
+    int last = 0;
+    for (int i = 1; i < l->count; i++)
+        if (strcmp(l->names[i], l->names[last]) > 0)
+            last = i;
+    if (strcmp(name, l->names[last]) < 0)
+        snprintf(l->names[last], sizeof l->names[0], "%s", name);
     return 0;
 }
 
@@ -689,26 +723,63 @@ static void collect_garbage(ctx *c, const char *keep1, const char *keep2)
     free(l.names);
 }
 
-static void cand_fields(ctx *c, cand *k)
+static bool all_digits(const char *s)
 {
-    char v[64];
+    if (!*s || strlen(s) > 15)
+        return false;
+    for (; *s; s++)
+        if (!digit(*s))
+            return false;
+    return true;
+}
+
+/* The fields `wegweiser-pack sign` writes into the trusted comment. A comment that names none of
+ * them is judged after the copy (plain `minisign -S`); one that names any must name each exactly
+ * once with a readable value: "region=a region=b" or "size=12x" is refused rather than read one
+ * way here and another way elsewhere. */
+static bool cand_fields(ctx *c, cand *k)
+{
+    static const char tag[] = "wegweiser ";
+    static const char *const keys[] = {"region", "version", "schema", "size"};
+    const char *tc = k->sig.trusted_comment;
+    int seen[4] = {0}, any = 0;
     k->signed_size = -1;
     k->schema = -1;
-    k->fields = sign_comment_get(k->sig.trusted_comment, "region", k->region, sizeof k->region) &&
-                sign_comment_get(k->sig.trusted_comment, "version", k->version, sizeof k->version);
-    if (!k->fields)
+    k->fields = false;
+    k->region[0] = k->version[0] = 0;
+    for (const char *p = strncmp(tc, tag, sizeof tag - 1) ? "" : tc + sizeof tag - 1; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "comment=", 8)) /* free text: nothing after it is a field */
+            break;
+        size_t len = strcspn(p, " ");
+        for (int i = 0; i < 4; i++) {
+            size_t kl = strlen(keys[i]);
+            if (len > kl && !strncmp(p, keys[i], kl) && p[kl] == '=')
+                seen[i]++, any++;
+        }
+        p += len;
+    }
+    if (!any)
+        return true;
+    for (int i = 0; i < 4; i++)
+        if (seen[i] != 1)
+            return fail(c, k, UPDATE_MISMATCH, "its signed comment names '%s' %d times; it must name it once",
+                        keys[i], seen[i]);
+    char schema[32] = "", size[32] = "";
+    bool got = sign_comment_get(tc, "region", k->region, sizeof k->region) &&
+               sign_comment_get(tc, "version", k->version, sizeof k->version) &&
+               sign_comment_get(tc, "schema", schema, sizeof schema) && sign_comment_get(tc, "size", size, sizeof size);
+    if (!got || !k->region[0] || !k->version[0] || !all_digits(schema) || !all_digits(size)) {
         k->region[0] = k->version[0] = 0;
-    char *end;
-    if (sign_comment_get(k->sig.trusted_comment, "schema", v, sizeof v)) {
-        long s = strtol(v, &end, 10);
-        if (!*end && s >= 0 && s < 1000000)
-            k->schema = (int)s;
+        return fail(c, k, UPDATE_MISMATCH, "its signed comment has an empty, overlong or unreadable region, version, "
+                                           "schema or size");
     }
-    if (sign_comment_get(k->sig.trusted_comment, "size", v, sizeof v)) {
-        long long s = strtoll(v, &end, 10);
-        if (!*end && s >= 0)
-            k->signed_size = s;
-    }
+    k->fields = true;
+    long long sv = strtoll(schema, NULL, 10);
+    k->schema = sv > 1000000 ? 1000000 : (int)sv;
+    k->signed_size = strtoll(size, NULL, 10);
+    return true;
 }
 
 /* The kiosk's rules on region and version; used on the signed comment before copying and on
@@ -765,23 +836,25 @@ static bool probe(ctx *c, cand *k)
     if (st.st_size > c->max_bytes)
         return fail(c, k, UPDATE_TOO_LARGE, "%lld bytes, more than the limit of %lld", (long long)st.st_size,
                     c->max_bytes);
-    k->fd = IO(io, open, k->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
-    if (k->fd < 0) {
-        if (errno == ELOOP)
-            return fail(c, k, UPDATE_SYMLINK, "became a symbolic link while looking at it");
-        return stick_fail(c, k, k->path, errno);
-    }
-    struct stat fst;
-    if (IO(io, fstat, k->fd, &fst) != 0)
-        return stick_fail(c, k, k->path, errno);
-    /* The checks above were on a name; these are on what was opened. */
-    if (!S_ISREG(fst.st_mode) || fst.st_ino != st.st_ino || fst.st_dev != st.st_dev)
-        return fail(c, k, UPDATE_NOT_A_FILE, "was replaced by something else while looking at it");
-    if (fst.st_size > c->max_bytes)
-        return fail(c, k, UPDATE_TOO_LARGE, "%lld bytes, more than the limit of %lld", (long long)fst.st_size,
-                    c->max_bytes);
-    k->size = (long long)fst.st_size;
+    k->size = (long long)st.st_size;
+    k->dev = st.st_dev;
+    k->ino = st.st_ino;
 
+    /* The signature is looked at by name before it is opened: opening a device node can have
+     * effects of its own, a socket cannot be opened at all (which is no reason to give up on
+     * the whole stick), and a name too long for ".minisig" to be added has no signature. */
+    if (IO(io, lstat, k->sig_path, &st) != 0) {
+        if (errno == ENOENT || errno == ENAMETOOLONG)
+            return fail(c, k, UPDATE_NO_SIGNATURE, "no signature: %s" SIGN_SUFFIX " is missing%s", k->shown,
+                        errno == ENAMETOOLONG ? " (the pack's name is too long to have one beside it)" : "");
+        return stick_fail(c, k, k->sig_path, errno);
+    }
+    if (S_ISLNK(st.st_mode))
+        return fail(c, k, UPDATE_SYMLINK, "its signature %s" SIGN_SUFFIX " is a symbolic link; only plain files are read",
+                    k->shown);
+    if (!S_ISREG(st.st_mode))
+        return fail(c, k, UPDATE_BAD_SIGNATURE, "its signature %s" SIGN_SUFFIX " is %s, not a plain file", k->shown,
+                    S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, socket or device");
     char *text = c->sig_text;
     size_t n;
     int en;
@@ -802,8 +875,14 @@ static bool probe(ctx *c, cand *k)
     case RD_IOERR:
         return stick_fail(c, k, k->sig_path, en);
     }
+    if (n == 0)
+        return fail(c, k, UPDATE_BAD_SIGNATURE, "its signature file is empty");
+    /* minisign refuses a byte order mark too; saying so spares staff a search for an invisible fault. */
+    if (n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+        return fail(c, k, UPDATE_BAD_SIGNATURE, "its signature file starts with a byte order mark (saved by a text "
+                                                "editor); copy the original .minisig again");
     if (!sign_signature_parse(text, n, &k->sig, &e))
-        return fail(c, k, UPDATE_BAD_SIGNATURE, "%s", e.msg);
+        return fail(c, k, strncmp(e.msg, "legacy", 6) ? UPDATE_BAD_SIGNATURE : UPDATE_LEGACY_SIGNATURE, "%s", e.msg);
     sign_key_id_hex(k->sig.key_id, k->key_id);
     k->key = -1;
     for (int i = 0; i < c->key_count && k->key < 0; i++)
@@ -819,7 +898,8 @@ static bool probe(ctx *c, cand *k)
     if (crypto_sign_verify_detached(k->sig.global_sig, msg, SIGN_SIG_BYTES + tlen, c->keys[k->key].pk) != 0)
         return fail(c, k, UPDATE_BAD_SIGNATURE, "the signature's trusted comment was changed after signing or the "
                                                 "%s" SIGN_SUFFIX " is damaged", k->shown);
-    cand_fields(c, k);
+    if (!cand_fields(c, k))
+        return false;
     if (k->schema >= 0 && !schema_ok(c, k, k->schema))
         return false;
     if (k->signed_size >= 0 && k->signed_size != k->size)
@@ -835,7 +915,8 @@ static bool scan_stick(ctx *c)
     const char *dir = c->o->stick_dir;
     if (!dir)
         return fail(c, NULL, UPDATE_NO_STICK, "no stick folder given (--from)");
-    name_list l = {.names = calloc(STICK_NAMES_MAX, sizeof *l.names), .cap = STICK_NAMES_MAX, .suffix = PACK_EXT};
+    name_list l = {.names = calloc(UPDATE_CANDIDATES_MAX, sizeof *l.names), .cap = UPDATE_CANDIDATES_MAX,
+                   .suffix = PACK_EXT};
     if (!l.names)
         return fail(c, NULL, UPDATE_DISK_ERROR, "out of memory");
     if (IO(c->io, list_dir, dir, collect, &l) != 0) {
@@ -892,7 +973,36 @@ static bool header_ok(ctx *c, cand *k, const unsigned char *h, long long size)
     unsigned long app = (unsigned long)h[68] << 24 | (unsigned long)h[69] << 16 | (unsigned long)h[70] << 8 | h[71];
     if (app != PACK_APPLICATION_ID)
         return fail(c, k, UPDATE_NOT_A_PACK, "signed, but an SQLite database other than a Wegweiser pack");
+    /* Bytes 18 and 19 are 2 in WAL mode: SQLite would then keep a -wal and a -shm file beside the
+     * installed pack, writing in the data directory on every start. */
+    if (h[18] != 1 || h[19] != 1)
+        return fail(c, k, UPDATE_CORRUPT, "signed, but in SQLite's write-ahead log (WAL) mode or another file "
+                                          "format than a pack built by wegweiser-pack");
+    if (k->schema >= 0 && (unsigned long)k->schema != schema)
+        return fail(c, k, UPDATE_MISMATCH, "the signed comment says content schema %d, the pack itself %lu", k->schema,
+                    schema);
     return schema_ok(c, k, schema > 1000000 ? 1000000 : (int)schema);
+}
+
+/* Opens the pack for the copy. The checks probe made were on a name; these are on what was
+ * opened, so nothing swapped in since (a link, a FIFO, another file) is read. */
+static bool open_pack(ctx *c, cand *k)
+{
+    k->fd = IO(c->io, open, k->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+    if (k->fd < 0) {
+        if (errno == ELOOP)
+            return fail(c, k, UPDATE_SYMLINK, "became a symbolic link while looking at it");
+        return stick_fail(c, k, k->path, errno);
+    }
+    struct stat st;
+    if (IO(c->io, fstat, k->fd, &st) != 0)
+        return stick_fail(c, k, k->path, errno);
+    if (!S_ISREG(st.st_mode) || st.st_ino != k->ino || st.st_dev != k->dev)
+        return fail(c, k, UPDATE_NOT_A_FILE, "was replaced by something else while looking at it");
+    if ((long long)st.st_size != k->size)
+        return fail(c, k, UPDATE_STICK_ERROR, "changed its size from %lld to %lld bytes while looking at it", k->size,
+                    (long long)st.st_size);
+    return true;
 }
 
 /* Copies the pack from the stick to the staging file, hashing exactly the bytes written. The
@@ -1096,6 +1206,8 @@ static const char *keep_previous(ctx *c, const pointer *np)
 static bool install(ctx *c, cand *k)
 {
     const update_io *io = c->io;
+    if (!open_pack(c, k))
+        return false;
     if (IO(io, unlink, c->staging) != 0 && errno != ENOENT)
         return fail(c, k, disk_reason(errno), "cannot remove the old copy %s: %s", c->staging, strerror(errno));
     int fd = IO(io, open, c->staging, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
@@ -1106,6 +1218,8 @@ static bool install(ctx *c, cand *k)
     pack *p = NULL;
     pointer np = {.size = k->size};
     bool ok = copy_hashed(c, k, fd, hash, header);
+    IO(io, close, k->fd);
+    k->fd = -1;
     if (ok && !sign_verify_hash(&c->keys[k->key], &k->sig, hash, &e))
         ok = fail(c, k, UPDATE_TAMPERED, "%s", e.msg);
     if (ok && c->o->downgrade_hash && sodium_memcmp(hash, c->o->downgrade_hash, sizeof hash))
@@ -1116,8 +1230,8 @@ static bool install(ctx *c, cand *k)
     if (ok) {
         const pack_meta *m = pack_get_meta(p);
         if (k->fields && (strcmp(m->region, k->region) || strcmp(m->version, k->version)))
-            ok = fail(c, k, UPDATE_CORRUPT, "the signature says %s %s, the pack itself %s %s", k->region, k->version,
-                      m->region, m->version);
+            ok = fail(c, k, UPDATE_MISMATCH, "the signed comment says %s %s, the pack itself %s %s", k->region,
+                      k->version, m->region, m->version);
         ok = ok && policy(c, k, m->region, m->version);
         if (ok && c->cur.state == SLOT_OK && !sodium_memcmp(hash, c->cur.ptr.hash, sizeof hash))
             ok = fail(c, k, UPDATE_SAME, "exactly this pack is already installed");
@@ -1125,7 +1239,7 @@ static bool install(ctx *c, cand *k)
         copy_clean(np.version, sizeof np.version, m->version);
         /* The pointer file is line-based and compared with the metadata at every start. */
         if (ok && (strcmp(np.region, m->region) || strcmp(np.version, m->version)))
-            ok = fail(c, k, UPDATE_CORRUPT, "its region or version contains control characters");
+            ok = fail(c, k, UPDATE_CORRUPT, "its region or version contains control characters or bytes that are not text");
         copy_clean(np.name, sizeof np.name, m->name[0] ? m->name : m->region);
         np.pages = pack_page_count(p);
         np.languages = pack_language_count(p);
@@ -1321,6 +1435,21 @@ static void reason_sentences(ctx *c, update_reason why, const cand *k, char *en,
         snprintf(de, size, "Das Paket auf dem Stick ist nicht mehr das bestätigte: Der Stick hat sich verändert. "
                            "Ziehen Sie ihn ab und prüfen Sie ihn am Büro-PC.");
         break;
+    case UPDATE_LEGACY_SIGNATURE:
+        snprintf(en, size, "The signature %s" SIGN_SUFFIX " is in minisign's old format, which signs the whole file; "
+                           "this kiosk accepts only the current (prehashed) format. Sign the pack again with "
+                           "wegweiser-pack sign or minisign -S (version 0.11 or later, without -l).", f);
+        snprintf(de, size, "Die Signatur %s" SIGN_SUFFIX " hat das alte minisign-Format, das die ganze Datei "
+                           "signiert; dieser Kiosk nimmt nur das aktuelle Format (mit Prüfsumme). Signieren Sie das "
+                           "Paket neu mit wegweiser-pack sign oder minisign -S (ab Version 0.11, ohne -l).", f);
+        break;
+    case UPDATE_MISMATCH:
+        snprintf(en, size, "%s is signed, but its signature describes another pack (region, version, size or "
+                           "format differ from the pack itself). Sign the pack again with wegweiser-pack sign.", f);
+        snprintf(de, size, "%s ist signiert, aber die Signatur beschreibt ein anderes Paket (Region, Version, Größe "
+                           "oder Format weichen vom Paket selbst ab). Signieren Sie das Paket neu mit "
+                           "wegweiser-pack sign.", f);
+        break;
     case UPDATE_REASON_COUNT:
         en[0] = de[0] = 0;
         break;
@@ -1414,13 +1543,21 @@ static void write_receipt(ctx *c)
              update_reason_name(r->reason), r->old_region[0] ? r->old_region : "none", r->old_region[0] ? "/" : "",
              r->old_version, r->new_region[0] ? r->new_region : "none", r->new_region[0] ? "/" : "", r->new_version,
              r->file[0] ? r->file : "-", r->en);
+    /* O_NOFOLLOW: a link named like the receipt must not lead the write elsewhere; O_NONBLOCK: a
+     * FIFO named like it must not hang the kiosk. Both, and anything else but a plain file of
+     * its own, get no receipt. */
     int fd = IO(c->io, open, path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0644);
     struct stat st;
     int en = 0;
     if (fd < 0)
         en = errno;
-    else if (IO(c->io, fstat, fd, &st) != 0 || !S_ISREG(st.st_mode))
-        en = errno ? errno : EINVAL;
+    else if (IO(c->io, fstat, fd, &st) != 0)
+        en = errno;
+    /* A hard link would make the kiosk append to some other file on the stick. */
+    else if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
+        en = EINVAL;
+    else if (st.st_size > RECEIPT_MAX)
+        en = EFBIG;
     else if ((en = write_all(c->io, fd, line, strlen(line))) == 0 && IO(c->io, fsync, fd) != 0)
         en = errno;
     if (fd >= 0 && IO(c->io, close, fd) != 0 && !en)
@@ -1429,6 +1566,11 @@ static void write_receipt(ctx *c)
         snprintf(r->receipt, sizeof r->receipt, "receipt written to %s", path);
     else if (en == EROFS || en == EACCES || en == EPERM)
         snprintf(r->receipt, sizeof r->receipt, "no receipt: the stick is read-only");
+    else if (en == ELOOP || en == EINVAL || en == ENXIO)
+        snprintf(r->receipt, sizeof r->receipt, "no receipt: %s is a link, FIFO or other special file", path);
+    else if (en == EFBIG)
+        snprintf(r->receipt, sizeof r->receipt, "no receipt: %s is already longer than %d KiB", path,
+                 RECEIPT_MAX / 1024);
     else
         snprintf(r->receipt, sizeof r->receipt, "no receipt: cannot write %s: %s", path, strerror(en));
 }

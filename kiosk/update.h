@@ -20,8 +20,9 @@
 
 /* Packs larger than this are refused before a byte is read (a real one is a few MiB). */
 #define UPDATE_MAX_PACK_BYTES_DEFAULT (512LL << 20)
-/* At most this many *.pack files on one stick are looked at; the rest are ignored. */
-#define UPDATE_CANDIDATES_MAX 16
+/* At most this many *.pack files on one stick are looked at (the first in name order, whatever
+ * order the stick lists them in); the rest are ignored. */
+#define UPDATE_CANDIDATES_MAX 64
 /* At most this many trusted public keys are loaded from the key folder. */
 #define UPDATE_KEYS_MAX 32
 
@@ -89,6 +90,8 @@ typedef enum update_reason {
     UPDATE_NO_KEYS,    /* no trusted key installed: configuration */
     UPDATE_BUSY,       /* another update holds the lock */
     UPDATE_CHANGED,    /* a confirmed downgrade: the stick no longer holds the pack staff were asked about */
+    UPDATE_LEGACY_SIGNATURE, /* minisign's old whole-file signature, not the prehashed one */
+    UPDATE_MISMATCH, /* signed, but the trusted comment and the pack disagree (or the comment is ambiguous) */
     UPDATE_REASON_COUNT
 } update_reason;
 

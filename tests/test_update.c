@@ -11,13 +11,18 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "sign.h"
 #include "test.h"
 #include "update.h"
+#include "utf8.h"
 
 #define CHECK_HAS(text, part)                                                            \
     do {                                                                                 \
@@ -916,7 +921,7 @@ TEST(update_hostile_garbage_signature)
         refused(data, &before, &r, UPDATE_BAD_SIGNATURE,
                 "The signature kaiserslautern.pack.minisig is damaged or not a signature",
                 "Die Signatur kaiserslautern.pack.minisig ist beschädigt oder keine Signatur");
-        CHECK_HAS(r.detail, "malformed signature");
+        CHECK_HAS(r.detail, i ? "malformed signature" : "its signature file is empty");
     }
     CHECK_INT(sh("head -c 100000 /dev/urandom > '%s'", sig), 0);
     run_update(data, stick, &r);
@@ -1051,6 +1056,598 @@ TEST(update_hostile_file_names_cannot_forge_lines)
         CHECK(n > 0 && memchr(receipt, '\n', n) == receipt + n - 1); /* exactly one line */
         free(receipt);
     }
+}
+
+/* ---- more hostile sticks: special files, names, comments, formats, many packs ---- */
+
+static void make_socket(const char *path)
+{
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+    CHECK(s >= 0 && bind(s, (struct sockaddr *)&a, sizeof a) == 0);
+    if (s >= 0)
+        close(s); /* the socket file stays */
+}
+
+TEST(update_hostile_sockets_and_devices_named_like_packs_or_signatures)
+{
+    const char *data = installed_kiosk("h-sock");
+    snapshot before;
+    snap_take(data, &before);
+    /* Short names: a socket's path has a small limit. */
+    const char *stick = fresh_dir("hs1");
+    char path[700];
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack", stick);
+    make_socket(path);
+    static update_result r;
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_NOT_A_FILE, "is a folder or a special file", "Sonderdatei");
+    /* A socket as the signature cannot even be opened; that is this pack's problem, not the stick's. */
+    const char *stick2 = stick_with("hs2", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack.minisig", stick2);
+    unlink(path);
+    make_socket(path);
+    run_update(data, stick2, &r);
+    refused(data, &before, &r, UPDATE_BAD_SIGNATURE, "is damaged or not a signature", "keine Signatur");
+    CHECK_HAS(r.detail, "is a FIFO, socket or device, not a plain file");
+    /* An endless character device (like /dev/zero) as the signature is never opened: were it read,
+     * the detail would say it is too large. Creating device nodes needs CAP_MKNOD. */
+    unlink(path);
+    if (mknod(path, S_IFCHR | 0644, makedev(1, 5)) == 0) {
+        run_update(data, stick2, &r);
+        refused(data, &before, &r, UPDATE_BAD_SIGNATURE, "is damaged or not a signature", "keine Signatur");
+        CHECK_HAS(r.detail, "is a FIFO, socket or device, not a plain file");
+    } else {
+        printf("    (no device node test: mknod: %s)\n", strerror(errno));
+    }
+    snap_free(&before);
+}
+
+TEST(update_hostile_name_too_long_for_a_signature_beside_it)
+{
+    const char *data = installed_kiosk("h-long");
+    const char *stick = stick_with("h-long-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    char name[256], path[1000];
+    memset(name, 'a', 250);
+    snprintf(name + 250, sizeof name - 250, ".pack"); /* 255 bytes: the longest name; .minisig cannot follow */
+    snprintf(path, sizeof path, "%s/%s", stick, name);
+    spit(path, "x", 1);
+    static update_result r;
+    /* The long name sorts first; it must cost only itself, not the pack beside it. */
+    CHECK(run_update(data, stick, &r));
+    CHECK_REASON(&r, UPDATE_OK);
+    CHECK_HAS(r.detail, "the pack's name is too long to have one beside it");
+    CHECK_STR(shown(data), "current 2026-11-22");
+}
+
+/* Valid UTF-8, no control characters (but line ends, where `lines`) and no bidi controls: fit for
+ * the overlay and a receipt. */
+static bool clean_text(const char *s, bool lines)
+{
+    while (*s) {
+        uint32_t c = utf8_next(&s);
+        if (c == '\n' && lines)
+            continue;
+        if (c == 0xFFFD || c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202A && c <= 0x202E) ||
+            (c >= 0x2066 && c <= 0x2069))
+            return false;
+    }
+    return true;
+}
+
+TEST(update_hostile_names_not_utf8_or_with_bidi_controls)
+{
+    const char *data = installed_kiosk("h-utf8");
+    const char *stick = fresh_dir("h-utf8-stick");
+    /* Invalid UTF-8, then RIGHT-TO-LEFT OVERRIDE, which would show "kcap.exe" as "exe.pack"-like text. */
+    sh("cp '%s' \"%s/$(printf 'bad\\377\\376name\\342\\200\\256gnp.pack')\"", pack_of("kaiserslautern", "2026-11-22"),
+       stick);
+    static update_result r;
+    run_update(data, stick, &r);
+    CHECK_REASON(&r, UPDATE_NO_SIGNATURE);
+    CHECK(clean_text(r.en, false) && clean_text(r.de, false) && clean_text(r.detail, true) && clean_text(r.file, false));
+    CHECK_HAS(r.en, "bad??name?gnp.pack has no signature");
+    char path[700];
+    size_t n;
+    snprintf(path, sizeof path, "%s/wegweiser-receipt-lobby-1.txt", stick);
+    char *receipt = (char *)slurp(path, &n);
+    CHECK(receipt != NULL);
+    if (receipt) {
+        receipt[n ? n - 1 : 0] = 0;
+        CHECK(clean_text(receipt, false));
+        free(receipt);
+    }
+}
+
+TEST(update_hard_linked_pack_is_judged_by_its_bytes)
+{
+    /* A hard link cannot reach outside the stick's file system; what counts is the signed bytes. */
+    const char *data = installed_kiosk("h-hard");
+    const char *stick = stick_with("h-hard-stick", pack_of("kaiserslautern", "2026-11-22"), "original.bin");
+    CHECK_INT(sh("ln '%s/original.bin' '%s/kaiserslautern.pack' && mv '%s/original.bin.minisig' "
+                 "'%s/kaiserslautern.pack.minisig'", stick, stick, stick, stick), 0);
+    static update_result r;
+    CHECK(run_update(data, stick, &r));
+    CHECK(current_is(data, pack_of("kaiserslautern", "2026-11-22")));
+}
+
+TEST(update_hostile_empty_pack_and_empty_signature)
+{
+    const char *data = installed_kiosk("h-empty");
+    snapshot before;
+    snap_take(data, &before);
+    const char *stick = fresh_dir("h-empty-stick");
+    char path[700], sig[760];
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack", stick);
+    snprintf(sig, sizeof sig, "%s.minisig", path);
+    spit(path, "", 0);
+    sign_file(path, key_sec, "signed by a careless colleague", -1);
+    static update_result r;
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_NOT_A_PACK, "is signed, but it is not a Wegweiser content pack",
+            "kein Wegweiser-Inhaltspaket");
+    spit(sig, "", 0);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_BAD_SIGNATURE, "is damaged or not a signature", "keine Signatur");
+    CHECK_HAS(r.detail, "its signature file is empty");
+    snap_free(&before);
+}
+
+static void rewrite_signature(const char *sig, const char *prefix, bool crlf)
+{
+    size_t n;
+    char *text = (char *)slurp(sig, &n);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    FILE *f = fopen(sig, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(prefix, f);
+        for (size_t i = 0; i < n; i++) {
+            if (crlf && text[i] == '\n')
+                fputc('\r', f);
+            fputc(text[i], f);
+        }
+        fclose(f);
+    }
+    free(text);
+}
+
+TEST(update_signature_with_crlf_is_accepted_with_bom_refused_as_minisign_does)
+{
+    make_keys();
+    const char *data = installed_kiosk("h-crlf");
+    const char *stick = stick_with("h-crlf-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    char pack_path[700], sig[760], pub[700], out[2000];
+    snprintf(pack_path, sizeof pack_path, "%s/kaiserslautern.pack", stick);
+    snprintf(sig, sizeof sig, "%s.minisig", pack_path);
+    snprintf(pub, sizeof pub, "%s/office.pub", keys_dir);
+    /* Windows line endings (a .minisig passed through an editor or a mail): minisign accepts them. */
+    rewrite_signature(sig, "", true);
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "minisign -V -p '%s' -m '%s' 2>&1", pub, pack_path);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    snapshot before;
+    snap_take(data, &before);
+    sign_file(pack_path, key_sec, NULL, -1);
+    rewrite_signature(sig, "\xEF\xBB\xBF", false);
+    CHECK(test_run(cmd, out, sizeof out) != 0); /* minisign refuses a byte order mark */
+    static update_result r;
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_BAD_SIGNATURE, "is damaged or not a signature", "keine Signatur");
+    CHECK_HAS(r.detail, "starts with a byte order mark");
+    snap_free(&before);
+    sign_file(pack_path, key_sec, NULL, -1);
+    rewrite_signature(sig, "", true);
+    CHECK(run_update(data, stick, &r));
+    CHECK(current_is(data, pack_of("kaiserslautern", "2026-11-22")));
+}
+
+/* The comment wegweiser-pack writes, with each field given. */
+static void sign_with_fields(const char *path, const char *fields)
+{
+    char tc[1000];
+    snprintf(tc, sizeof tc, "wegweiser %s", fields);
+    sign_file(path, key_sec, tc, -1);
+}
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+TEST(update_hostile_trusted_comment_that_lies_or_is_ambiguous)
+{
+    const char *data = installed_kiosk("h-lie");
+    snapshot before;
+    snap_take(data, &before);
+    const char *stick = stick_with("h-lie-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    char path[700], f[600];
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack", stick);
+    long long size = file_size(path);
+    static update_result r;
+    /* Signed by the trusted key, but the comment claims another version than the pack holds. */
+    snprintf(f, sizeof f, "region=kaiserslautern version=2026-12-24 schema=%d size=%lld", PACK_SCHEMA_VERSION, size);
+    sign_with_fields(path, f);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_MISMATCH, "is signed, but its signature describes another pack",
+            "aber die Signatur beschreibt ein anderes Paket");
+    CHECK_HAS(r.detail, "the signed comment says kaiserslautern 2026-12-24, the pack itself kaiserslautern 2026-11-22");
+    /* ... or another region: a Kusel pack dressed up as this kiosk's. */
+    const char *kusel = pack_of("kusel", "2026-11-22");
+    sh("cp '%s' '%s'", kusel, path);
+    snprintf(f, sizeof f, "region=kaiserslautern version=2026-11-22 schema=%d size=%lld", PACK_SCHEMA_VERSION,
+             file_size(path));
+    sign_with_fields(path, f);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_MISMATCH, "describes another pack", "beschreibt ein anderes Paket");
+    CHECK_HAS(r.detail, "the pack itself kusel 2026-11-22");
+    /* ... or another content schema than the pack's header. */
+    sh("cp '%s' '%s'", pack_of("kaiserslautern", "2026-11-22"), path);
+    set_user_version(path, PACK_SCHEMA_VERSION + 1);
+    snprintf(f, sizeof f, "region=kaiserslautern version=2026-11-22 schema=%d size=%lld", PACK_SCHEMA_VERSION, size);
+    sign_with_fields(path, f);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_MISMATCH, "describes another pack", "beschreibt ein anderes Paket");
+    sh("cp '%s' '%s'", pack_of("kaiserslautern", "2026-11-22"), path);
+    /* Fields named twice, left out, or unreadable: refused instead of reading one of them. */
+    const char *ambiguous[] = {"region=kaiserslautern region=kusel version=2026-11-22 schema=%d size=%lld",
+                               "region=kaiserslautern version=2026-11-22 version=2026-12-24 schema=%d size=%lld",
+                               "region=kaiserslautern version=2026-11-22 schema=%d",
+                               "region= version=2026-11-22 schema=%d size=%lld",
+                               "region=kaiserslautern version=2026-11-22 schema=%dx size=%lld",
+                               "region=kaiserslautern version=2026-11-22 schema=%d size=%lld0000000000000000000"};
+    for (int i = 0; i < 6; i++) {
+        snprintf(f, sizeof f, ambiguous[i], PACK_SCHEMA_VERSION, size);
+        sign_with_fields(path, f);
+        run_update(data, stick, &r);
+        refused(data, &before, &r, UPDATE_MISMATCH, "describes another pack", "beschreibt ein anderes Paket");
+        CHECK_HAS(r.detail, "its signed comment");
+    }
+    /* The size in the comment is the signer's word too: another size is a truncated or padded copy. */
+    snprintf(f, sizeof f, "region=kaiserslautern version=2026-11-22 schema=%d size=%lld", PACK_SCHEMA_VERSION,
+             size + 4096);
+    sign_with_fields(path, f);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_TRUNCATED, "is incomplete or too long", "ist unvollständig oder zu lang");
+    snap_free(&before);
+    /* What follows comment= is free text, whatever it looks like. */
+    snprintf(f, sizeof f, "region=kaiserslautern version=2026-11-22 schema=%d size=%lld comment=region=kusel size=1",
+             PACK_SCHEMA_VERSION, size);
+    sign_with_fields(path, f);
+    CHECK(run_update(data, stick, &r));
+    CHECK_REASON(&r, UPDATE_OK);
+}
+
+TEST(update_hostile_legacy_minisign_signature)
+{
+    /* minisign -l signs the whole file (algorithm "Ed"); minisign -V accepts that, the kiosk does
+     * not (it hashes while copying and never holds a pack in memory), and says so. */
+    const char *data = installed_kiosk("h-legacy");
+    snapshot before;
+    snap_take(data, &before);
+    const char *stick = stick_with("h-legacy-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    char pack_path[700], pub[700], out[2000];
+    snprintf(pack_path, sizeof pack_path, "%s/kaiserslautern.pack", stick);
+    snprintf(pub, sizeof pub, "%s/office.pub", keys_dir);
+    CHECK_INT(sh("rm '%s.minisig' && minisign -S -l -s '%s' -m '%s'", pack_path, key_sec, pack_path), 0);
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "minisign -V -p '%s' -m '%s' 2>&1", pub, pack_path);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    static update_result r;
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_LEGACY_SIGNATURE, "is in minisign's old format",
+            "hat das alte minisign-Format");
+    CHECK_HAS(r.en, "minisign -S (version 0.11 or later, without -l)");
+    snap_free(&before);
+}
+
+/* Lists a folder in reverse order of what POSIX gives: which packs are looked at must not
+ * depend on the order a stick lists its files in. */
+typedef struct reversed_list {
+    char names[4000][64];
+    int count;
+} reversed_list;
+
+static int remember(void *user, const char *name)
+{
+    reversed_list *l = user;
+    CHECK(l->count < 4000);
+    if (l->count < 4000)
+        snprintf(l->names[l->count++], sizeof l->names[0], "%s", name);
+    return 0;
+}
+
+static int list_reversed(void *ctx, const char *path, update_dir_fn each, void *user)
+{
+    static reversed_list l;
+    l.count = 0;
+    if (update_io_posix()->list_dir(NULL, path, remember, &l) != 0)
+        return -1;
+    for (int i = l.count - 1; i >= 0; i--)
+        if (each(user, l.names[i]))
+            break;
+    return 0;
+}
+
+TEST(update_many_packs_newest_of_the_region_whatever_the_order)
+{
+    const char *data = installed_kiosk("many");
+    const char *stick = fresh_dir("many-stick");
+    /* 40 copies of an older pack sort before the newest one (more than the 16 looked at before),
+     * and packs of another region beside them. */
+    const char *older = pack_of("kaiserslautern", "2026-11-21");
+    for (int i = 0; i < 40; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "a-%02d.pack", i);
+        add_to_stick(stick, older, name);
+    }
+    add_to_stick(stick, pack_of("kusel", "2026-11-30"), "b-kusel.pack");
+    add_to_stick(stick, pack_of("kaiserslautern", "2026-11-22"), "c-newest.pack");
+    sh("cd '%s' && for i in $(seq 1 2000); do : > junk-$i.txt; done && mkdir -p d/e/f/g && cp c-newest.pack* d/e/f/g/",
+       stick);
+    static update_result r;
+    update_io reversed = *update_io_posix();
+    reversed.list_dir = list_reversed;
+    CHECK(run_update_io(data, stick, &reversed, false, &r));
+    CHECK_STR(r.file, "c-newest.pack");
+    CHECK(current_is(data, pack_of("kaiserslautern", "2026-11-22")));
+    /* Past 64 packs, the first 64 in name order are looked at, in any listing order. */
+    const char *data2 = installed_kiosk("many2");
+    for (int i = 40; i < 70; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "a-%02d.pack", i);
+        add_to_stick(stick, older, name);
+    }
+    static update_result r2;
+    CHECK(run_update(data2, stick, &r2));
+    CHECK_STR(r2.file, "a-00.pack");
+    CHECK_HAS(r2.detail, "only the first 64 of 72 *.pack files on the stick were looked at");
+    const char *data3 = installed_kiosk("many3");
+    CHECK(run_update_io(data3, stick, &reversed, false, &r));
+    CHECK_STR(r.file, "a-00.pack");
+    CHECK_STR(shown(data3), "current 2026-11-21");
+}
+
+/* A stick whose pack answers differently from what is stored: the reads of one file are bent. */
+typedef enum bend { BEND_FLIP, BEND_GROW, BEND_SHRINK } bend;
+
+typedef struct bent_stick {
+    update_io io;
+    const char *path;
+    int fd;
+    bend how;
+    long long served;
+    bool grown;
+} bent_stick;
+
+static int bent_open(void *ctx, const char *path, int flags, mode_t mode)
+{
+    bent_stick *b = ctx;
+    int fd = update_io_posix()->open(NULL, path, flags, mode);
+    if (fd >= 0 && !strcmp(path, b->path))
+        b->fd = fd, b->served = 0, b->grown = false;
+    return fd;
+}
+
+static int bent_close(void *ctx, int fd)
+{
+    bent_stick *b = ctx;
+    if (fd == b->fd)
+        b->fd = -1;
+    return update_io_posix()->close(NULL, fd);
+}
+
+static ssize_t bent_read(void *ctx, int fd, void *buf, size_t n)
+{
+    bent_stick *b = ctx;
+    ssize_t got = update_io_posix()->read(NULL, fd, buf, n);
+    if (fd != b->fd || got < 0)
+        return got;
+    if (b->how == BEND_FLIP && got > 0 && b->served < 5000 && b->served + got > 5000)
+        ((unsigned char *)buf)[5000 - b->served] ^= 1; /* the stored file is the signed one */
+    if (b->how == BEND_SHRINK && b->served + got > 100000)
+        got = b->served >= 100000 ? 0 : (ssize_t)(100000 - b->served);
+    if (b->how == BEND_GROW && got == 0 && !b->grown) {
+        b->grown = true;
+        memset(buf, 'x', n < 4096 ? n : 4096);
+        got = (ssize_t)(n < 4096 ? n : 4096);
+    }
+    b->served += got;
+    return got;
+}
+
+TEST(update_hostile_stick_that_bends_its_bytes_while_copied)
+{
+    const char *data = installed_kiosk("h-bend");
+    snapshot before;
+    snap_take(data, &before);
+    const char *stick = stick_with("h-bend-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    char path[700];
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack", stick);
+    static update_result r;
+    /* The file on the stick is the signed one; the bytes read are not. The signature is checked
+     * against what was read into the copy, never against a second read of the stick. */
+    bent_stick b = {.io = *update_io_posix(), .path = path, .fd = -1, .how = BEND_FLIP};
+    b.io.ctx = &b;
+    b.io.open = bent_open;
+    b.io.read = bent_read;
+    b.io.close = bent_close;
+    run_update_io(data, stick, &b.io, false, &r);
+    refused(data, &before, &r, UPDATE_TAMPERED, "does not match its signature", "passt nicht zu seiner Signatur");
+    /* It grows while being copied, or ends early. */
+    b.how = BEND_GROW;
+    run_update_io(data, stick, &b.io, false, &r);
+    refused(data, &before, &r, UPDATE_STICK_ERROR, "The stick could not be read", "Der Stick konnte nicht gelesen werden");
+    CHECK_HAS(r.detail, "the file grew while it was copied");
+    b.how = BEND_SHRINK;
+    run_update_io(data, stick, &b.io, false, &r);
+    refused(data, &before, &r, UPDATE_STICK_ERROR, "The stick could not be read", "Der Stick konnte nicht gelesen werden");
+    CHECK_HAS(r.detail, "only 100000 of");
+    snap_free(&before);
+}
+
+TEST(update_receipt_never_follows_links_blocks_or_grows_without_end)
+{
+    const char *data = installed_kiosk("rcpt");
+    const char *stick = stick_with("rcpt-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    char receipt[700], other[700];
+    snprintf(receipt, sizeof receipt, "%s/wegweiser-receipt-lobby-1.txt", stick);
+    snprintf(other, sizeof other, "%s/someone-elses.txt", stick);
+    spit(other, "do not touch\n", 13);
+    static update_result r;
+    /* A link named like the receipt: the update itself goes on, the link's target stays. */
+    CHECK_INT(symlink(other, receipt), 0);
+    CHECK(run_update(data, stick, &r));
+    CHECK_HAS(r.receipt, "is a link, FIFO or other special file");
+    CHECK_INT(file_size(other), 13);
+    /* A hard link: appending would change the other file too. */
+    unlink(receipt);
+    CHECK_INT(link(other, receipt), 0);
+    run_update(data, stick, &r);
+    CHECK_REASON(&r, UPDATE_SAME);
+    CHECK_HAS(r.receipt, "is a link, FIFO or other special file");
+    CHECK_INT(file_size(other), 13);
+    /* A FIFO without a reader must not hang the kiosk. */
+    unlink(receipt);
+    CHECK_INT(mkfifo(receipt, 0644), 0);
+    run_update(data, stick, &r);
+    CHECK_HAS(r.receipt, "is a link, FIFO or other special file");
+    /* A receipt already long: not appended to, so a stick cannot be filled by its kiosks. */
+    unlink(receipt);
+    CHECK_INT(sh("head -c 300000 /dev/zero | tr '\\0' 'x' > '%s'", receipt), 0);
+    run_update(data, stick, &r);
+    CHECK_HAS(r.receipt, "is already longer than 256 KiB");
+    CHECK_INT(file_size(receipt), 300000);
+    /* And a plain one is written. */
+    unlink(receipt);
+    run_update(data, stick, &r);
+    CHECK_HAS(r.receipt, "receipt written to");
+    CHECK(file_size(receipt) > 0);
+}
+
+TEST(update_trusted_keys_malformed_missing_or_empty)
+{
+    make_keys();
+    const char *data = installed_kiosk("keys");
+    const char *stick = stick_with("keys-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    snapshot before;
+    snap_take(data, &before);
+    static update_result r;
+    update_options o = {.data_dir = data, .stick_dir = stick, .keys_dir = "/nonexistent/keys"};
+    CHECK(!update_run(&o, &r));
+    refused(data, &before, &r, UPDATE_NO_KEYS, "This kiosk has no trusted key to check packs with",
+            "Dieser Kiosk hat keinen vertrauenswürdigen Schlüssel");
+    CHECK_HAS(r.detail, "cannot read the trusted keys in /nonexistent/keys");
+    /* A broken key (sorting first) and one that is a folder beside the good one: each skipped, with a line. */
+    const char *keys = fresh_dir("keys-mixed");
+    CHECK_INT(sh("cp '%s/office.pub' '%s/' && echo 'untrusted comment: x' > '%s/0-broken.pub' && mkdir '%s/1-dir.pub'",
+                 keys_dir, keys, keys, keys), 0);
+    o.keys_dir = keys;
+    CHECK(update_run(&o, &r));
+    CHECK_HAS(r.detail, "0-broken.pub skipped: not a minisign public key");
+    CHECK_HAS(r.detail, "1-dir.pub skipped: not a small plain file");
+    snap_free(&before);
+}
+
+/* The kiosk's own storage refuses writes (remounted read-only after an error). */
+static int readonly_open(void *ctx, const char *path, int flags, mode_t mode)
+{
+    const char *data = ctx;
+    if ((flags & (O_WRONLY | O_RDWR)) && !strncmp(path, data, strlen(data)))
+        return errno = EROFS, -1;
+    return update_io_posix()->open(NULL, path, flags, mode);
+}
+
+TEST(update_read_only_data_directory)
+{
+    const char *data = installed_kiosk("rodata");
+    const char *stick = stick_with("rodata-stick", pack_of("kaiserslautern", "2026-11-22"), "kaiserslautern.pack");
+    snapshot before;
+    snap_take(data, &before);
+    update_io io = *update_io_posix();
+    io.ctx = (void *)data;
+    io.open = readonly_open;
+    io.lock = update_io_posix()->lock; /* the lock file exists already, and flock works on a read-only mount */
+    static update_result r;
+    run_update_io(data, stick, &io, false, &r);
+    refused(data, &before, &r, UPDATE_DISK_ERROR, "The kiosk's storage reported an error", "Der Speicher des Kiosks meldet einen Fehler");
+    CHECK_HAS(r.detail, "cannot create");
+    CHECK_HAS(r.detail, strerror(EROFS)); /* in whatever language an earlier test left the C library */
+    snap_free(&before);
+}
+
+static void sql_on(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        printf("    %s: %s\n", sql, msg ? msg : "?");
+        CHECK(false);
+    }
+    sqlite3_free(msg);
+    sqlite3_close(db);
+}
+
+static void poke_be32(const char *path, long offset, unsigned long v)
+{
+    size_t n;
+    unsigned char *d = slurp(path, &n);
+    CHECK(d && (size_t)offset + 4 <= n);
+    if (d && (size_t)offset + 4 <= n) {
+        for (int i = 0; i < 4; i++)
+            d[offset + i] = (unsigned char)(v >> (24 - 8 * i));
+        spit(path, d, n);
+    }
+    free(d);
+}
+
+TEST(update_hostile_signed_sqlite_tricks)
+{
+    const char *data = installed_kiosk("h-sql");
+    snapshot before;
+    snap_take(data, &before);
+    const char *stick = fresh_dir("h-sql-stick");
+    char path[700], wal[760];
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack", stick);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    static update_result r;
+    /* A header claiming two billion pages, and a freelist whose trunk page points at itself. */
+    sh("cp '%s' '%s'", pack_of("kaiserslautern", "2026-11-22"), path);
+    poke_be32(path, 28, 0x7fffffff);
+    poke_be32(path, 32, 2);
+    poke_be32(path, 36, 0x7fffffff);
+    sign_file(path, key_sec, "timestamp:1767225600\tfile:kaiserslautern.pack\thashed", -1);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_CORRUPT, "is signed, but its contents are damaged", "sein Inhalt ist beschädigt");
+    /* The pack in WAL mode with a -wal file beside it on the stick: only the signed file is ever
+     * copied, but SQLite would still keep a -wal and -shm beside the installed pack, writing
+     * where the kiosk only reads. wegweiser-pack never makes one, so it is refused. */
+    sh("cp '%s' '%s'", pack_of("kaiserslautern", "2026-11-22"), path);
+    sql_on(path, "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS probe(x); DROP TABLE probe;");
+    CHECK(file_size(path) > 0);
+    sign_file(path, key_sec, NULL, -1);
+    spit(wal, "not a journal the kiosk may read", 32);
+    run_update(data, stick, &r);
+    refused(data, &before, &r, UPDATE_CORRUPT, "is signed, but its contents are damaged", "sein Inhalt ist beschädigt");
+    CHECK_HAS(r.detail, "write-ahead log");
+    snap_free(&before);
+    CHECK_INT(file_size(wal), 32);
+    /* Extra tables, a trigger and a view, signed: they are never run (triggers and views are off,
+     * the pack is query-only), so they do no harm; the pack's own tables still have to be right. */
+    const char *data2 = installed_kiosk("h-sql2");
+    const char *stick2 = fresh_dir("h-sql2-stick");
+    snprintf(path, sizeof path, "%s/kaiserslautern.pack", stick2);
+    sh("cp '%s' '%s'", pack_of("kaiserslautern", "2026-11-22"), path);
+    sql_on(path, "CREATE TABLE extra(x); CREATE VIEW v AS SELECT * FROM meta;"
+                 "CREATE TRIGGER t AFTER INSERT ON extra BEGIN DELETE FROM meta; END;");
+    sign_file(path, key_sec, NULL, -1);
+    CHECK(run_update(data2, stick2, &r));
+    CHECK_STR(shown(data2), "current 2026-11-22");
 }
 
 /* ---- the simulated disk: power cuts, pulled sticks, full disks, I/O errors ---- */
