@@ -328,17 +328,22 @@ static Uint32 push_later(Uint32 interval, void *user)
 }
 
 /* Where to touch the panel, as fractions, to hit the middle of `text` in the layout. */
-static bool aim(session *s, int degrees, const char *text, float *fx, float *fy)
+static bool aim_at(const view_list *l, int width, int height, int degrees, const char *text, float *fx, float *fy)
 {
-    const view_cmd *t = view_find_text(session_display(s), text);
+    const view_cmd *t = view_find_text(l, text);
     if (!t)
         return false;
     int pw, ph, px, py;
-    screen_logical_size(degrees, s->width, s->height, &pw, &ph);
+    screen_logical_size(degrees, width, height, &pw, &ph);
     screen_to_panel(degrees, pw, ph, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2, &px, &py);
     *fx = (px + 0.5f) / (float)pw;
     *fy = (py + 0.5f) / (float)ph;
     return true;
+}
+
+static bool aim(session *s, int degrees, const char *text, float *fx, float *fy)
+{
+    return aim_at(session_display(s), s->width, s->height, degrees, text, fx, fy);
 }
 
 static bool run_window(session *s, int degrees, const screen_hours *hours, timed_event *events, const Uint32 *at,
@@ -359,14 +364,18 @@ static bool run_window(session *s, int degrees, const screen_hours *hours, timed
  * to open the window): the finger goes down, lifts on the next tick, and the window closes. */
 typedef struct touch_script {
     const session *s;
+    int degrees;
+    const char *text;
     float x, y;
     int step;
 } touch_script;
 
+/* Aims at the text as the loop drew it (its own layout, at its own density), then touches. */
 static Uint32 touch_when_drawn(Uint32 interval, void *user)
 {
     touch_script *t = user;
-    if (t->step == 0 && !t->s->built)
+    if (t->step == 0 && (!t->s->built ||
+                         !aim_at(t->s->list, t->s->width, t->s->height, t->degrees, t->text, &t->x, &t->y)))
         return interval;
     SDL_Event ev = {0};
     if (t->step < 2)
@@ -385,12 +394,16 @@ TEST(screen_touch_on_a_turned_panel_presses_what_is_drawn_there)
         session s;
         err e = {""};
         CHECK(session_init(&s, p, test_fonts(), 480, 800, 90000, &e));
-        touch_script touch = {&s, 0, 0, 0};
-        CHECK(aim(&s, degrees, "Deutsch", &touch.x, &touch.y));
-        s.built = false; /* aim drew the list: the loop's own first frame is the one to wait for */
+        touch_script touch = {&s, degrees, "Deutsch", 0, 0, 0};
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
         CHECK(SDL_InitSubSystem(SDL_INIT_EVENTS | SDL_INIT_TIMER) == 0);
+        /* Events an earlier test left behind (a window's close, say, while another test keeps
+         * SDL's event queue alive) would end this loop before the touch. */
+        int stale = SDL_PeepEvents(NULL, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT);
+        if (stale > 0)
+            printf("    rotation %d: %d stale events dropped\n", degrees, stale);
+        SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
         SDL_TimerID timer = SDL_AddTimer(50, touch_when_drawn, &touch);
         CHECK(platform_run(&s, false, degrees, NULL, &e));
         SDL_RemoveTimer(timer);
