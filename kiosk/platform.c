@@ -524,12 +524,17 @@ static void redraw_now(session *s, void *user)
     notify_watchdog();
 }
 
-/* A stick mounted under the watched folder: the mount table's fd wakes poll(), no polling of
+/* Something was mounted or unmounted: the mount table's fd wakes poll(), no polling of
  * folders. */
-static void check_sticks(session *s, update_watch *w, output *o)
+static bool sticks_changed(update_watch *w)
 {
     struct pollfd pfd = {update_watch_fd(w), POLLPRI | POLLERR, 0};
-    if (poll(&pfd, 1, 0) <= 0)
+    return poll(&pfd, 1, 0) > 0;
+}
+
+static void check_sticks(session *s, update_watch *w, output *o)
+{
+    if (!sticks_changed(w))
         return;
     char dir[1024];
     err e;
@@ -637,8 +642,10 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
             }
         }
         notify_watchdog(); /* awake the loop wakes at least every 100 ms, asleep every NAP_MS */
-        /* A stick put in while the display sleeps is taken when it wakes: staff touch it. */
-        if (sticks && drawn)
+        /* A stick put in while the display sleeps wakes it like a touch: staff see the update. */
+        if (sticks && k.asleep && sticks_changed(sticks))
+            app_handle(&s->app, &(app_event){.type = APP_EV_TOUCH});
+        else if (sticks && drawn)
             check_sticks(s, sticks, &k.out);
     }
     if (k.asleep)
