@@ -750,7 +750,8 @@ static void day_hours(const ctx *c, const pack_office *o, int day, char *out, si
         char from[32], to[32];
         format_time(c, o->slots[day][k].open, from, sizeof from);
         format_time(c, o->slots[day][k].close, to, sizeof to);
-        snprintf(out + strlen(out), size - strlen(out), "%s%s–%s", k ? ", " : "", from, to);
+        /* Between two opening times of one day: the language's own comma. */
+        snprintf(out + strlen(out), size - strlen(out), "%s%s–%s", k ? _(", ") : "", from, to);
     }
 }
 
