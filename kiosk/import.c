@@ -329,13 +329,14 @@ static bool path_parts(const char *path, char *region, size_t rsize, char *lang,
     return true;
 }
 
+/* Integreat's codes: "de", "de-si", also with a region or script as BCP 47 writes it ("zh-CN"). */
 static bool valid_lang(const char *s)
 {
     size_t n = strlen(s);
     if (n < 2 || n >= PACK_LANG_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!(islower((unsigned char)s[i]) || s[i] == '-' || isdigit((unsigned char)s[i])))
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '-'))
             return false;
     return islower((unsigned char)s[0]);
 }

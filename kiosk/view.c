@@ -370,7 +370,10 @@ static void language_screen(ctx *c)
     for (int i = 0; i < n; i++) {
         const pack_language *lang = pack_language_at(p, i);
         int col = i % cols, row = i / cols;
-        view_rect r = {c->margin + col * (cell_w + c->gap), y0 + row * (cell_h + c->gap), cell_w, cell_h};
+        /* A last row that is not full sits in the middle, as the rows above it do. */
+        int in_row = row == rows - 1 && n % cols ? n % cols : cols;
+        int x = c->margin + (cols - in_row) * (cell_w + c->gap) / 2 + col * (cell_w + c->gap);
+        view_rect r = {x, y0 + row * (cell_h + c->gap), cell_w, cell_h};
         add_card(c, r, APP_EV_LANGUAGE, lang->code, 0);
         text_opts lo = {c->tile_px * 13 / 10, true, dir_of(lang), TEXT_ALIGN_CENTER, INK, true};
         add_text_fit(c, r.x + c->gap / 2, r.y, r.w - c->gap, r.h, lang->native_name, lo);

@@ -969,20 +969,26 @@ static const char OTHER_FA[] =
     "\"2025-03-04T10:00:00Z\",\"content\":\"<p>شهر به شما کمک می‌کند. شماره: ۰۶۲۱ ۱۲۳ ۴۵</p>\",\"parent\":null,"
     "\"order\":2,\"available_languages\":{\"de\":{\"id\":9100001,\"path\":\"/musterstadt/de/ankommen/\"}}}]";
 
+/* A language code with a region, as BCP 47 and Integreat write it. */
+static const char OTHER_ZH[] =
+    "[{\"id\":9400001,\"path\":\"/musterstadt/zh-CN/daoda/\",\"title\":\"Arrival (zh-CN)\",\"last_updated\":"
+    "\"2025-03-04T10:00:00Z\",\"content\":\"<p>Call 0621 123 45.</p>\",\"parent\":null,"
+    "\"order\":2,\"available_languages\":{\"de\":{\"id\":9100001,\"path\":\"/musterstadt/de/ankommen/\"}}}]";
+
 TEST(import_another_regions_export)
 {
-    char in[600], out[600], files[3][700], pack_path[700];
+    char in[600], out[600], files[4][700], pack_path[700];
     snprintf(in, sizeof in, "%s/other-export", test_tmpdir());
     snprintf(out, sizeof out, "%s/other-import", test_tmpdir());
     mkdir(in, 0755);
-    const char *texts[] = {OTHER_DE, OTHER_AR, OTHER_FA}, *names[] = {"de", "ar", "fa"};
-    const char *paths[3];
-    for (int i = 0; i < 3; i++) {
+    const char *texts[] = {OTHER_DE, OTHER_AR, OTHER_FA, OTHER_ZH}, *names[] = {"de", "ar", "fa", "zh-CN"};
+    const char *paths[4];
+    for (int i = 0; i < 4; i++) {
         snprintf(files[i], sizeof files[i], "%s/%s.json", in, names[i]);
         put_file(files[i], texts[i]);
         paths[i] = files[i];
     }
-    import_options o = {.files = paths, .file_count = 3, .out_dir = out, .name = "Musterstadt"};
+    import_options o = {.files = paths, .file_count = 4, .out_dir = out, .name = "Musterstadt"};
     import_summary sum;
     err e;
     bool imported = import_integreat(&o, &sum, &e);
@@ -991,7 +997,7 @@ TEST(import_another_regions_export)
     if (!imported)
         return;
     CHECK_INT(sum.pages, 4);
-    CHECK_INT(sum.lang_count, 3);
+    CHECK_INT(sum.lang_count, 4);
     CHECK_STR(sum.langs[1].code, "ar");
     CHECK_INT(sum.langs[1].texts, 2);
     CHECK_INT(sum.langs[1].outdated, 1); /* التسجيل was updated before Anmelden */
@@ -1021,7 +1027,7 @@ TEST(import_another_regions_export)
     CHECK_INT(n, 4);
     const char *sizes[][2] = {{"800", "480"}, {"1080", "1920"}};
     for (int z = 0; z < 2; z++)
-        for (int l = 0; l < 3; l++) {
+        for (int l = 0; l < 4; l++) {
             session s;
             CHECK(session_init(&s, p, test_fonts(), atoi(sizes[z][0]), atoi(sizes[z][1]), 90000, &e));
             app_event pick = {.type = APP_EV_LANGUAGE};
