@@ -11,20 +11,9 @@ static void reset_visit(app *a)
     memcpy(date, a->date, sizeof date);
     pack *p = a->pack;
     /* A staff overlay outlives the visit: staff read it after the kiosk went quiet. */
-    app service = *a;
+    app_staff staff = a->staff;
     memset(a, 0, sizeof *a);
-    a->service = service.service;
-    a->service_done = service.service_done;
-    a->service_ok = service.service_ok;
-    a->service_progress = service.service_progress;
-    a->service_ask = service.service_ask;
-    a->service_holding = service.service_holding;
-    a->service_confirmed = service.service_confirmed;
-    a->service_hold_ms = service.service_hold_ms;
-    a->service_notice = service.service_notice;
-    a->service_fallback = service.service_fallback;
-    memcpy(a->service_de, service.service_de, sizeof a->service_de);
-    memcpy(a->service_en, service.service_en, sizeof a->service_en);
+    a->staff = staff;
     a->pack = p;
     a->weekday = weekday;
     a->minute = minute;
@@ -54,44 +43,44 @@ app_event app_clock(int year, int month, int day, int weekday, int minute)
 
 void app_service_begin(app *a)
 {
-    a->service = true;
-    a->service_done = a->service_ok = false;
-    a->service_ask = a->service_holding = a->service_confirmed = a->service_notice = false;
-    a->service_hold_ms = 0;
-    a->service_progress = -1;
-    a->service_de[0] = a->service_en[0] = 0;
+    a->staff.shown = true;
+    a->staff.done = a->staff.ok = false;
+    a->staff.ask = a->staff.holding = a->staff.confirmed = a->staff.notice = false;
+    a->staff.hold_ms = 0;
+    a->staff.progress = -1;
+    a->staff.de[0] = a->staff.en[0] = 0;
     a->generation++;
 }
 
 void app_service_progress(app *a, int permille)
 {
-    if (permille / 10 != a->service_progress / 10)
+    if (permille / 10 != a->staff.progress / 10)
         a->generation++;
-    a->service_progress = permille;
+    a->staff.progress = permille;
 }
 
 void app_service_result(app *a, bool installed, const char *de, const char *en)
 {
-    a->service = a->service_done = true;
-    a->service_ok = installed;
-    a->service_ask = a->service_holding = a->service_confirmed = a->service_notice = false;
-    snprintf(a->service_de, sizeof a->service_de, "%s", de);
-    snprintf(a->service_en, sizeof a->service_en, "%s", en);
+    a->staff.shown = a->staff.done = true;
+    a->staff.ok = installed;
+    a->staff.ask = a->staff.holding = a->staff.confirmed = a->staff.notice = false;
+    snprintf(a->staff.de, sizeof a->staff.de, "%s", de);
+    snprintf(a->staff.en, sizeof a->staff.en, "%s", en);
     if (installed)
-        a->service_fallback = false; /* a pack that was just installed opened */
+        a->staff.fallback = false; /* a pack that was just installed opened */
     a->generation++;
 }
 
 void app_service_ask(app *a, const char *de, const char *en)
 {
     app_service_result(a, false, de, en);
-    a->service_ask = true;
+    a->staff.ask = true;
 }
 
 void app_service_notice(app *a, const char *de, const char *en)
 {
     app_service_result(a, false, de, en);
-    a->service_notice = a->service_fallback = true;
+    a->staff.notice = a->staff.fallback = true;
 }
 
 static void keep_current(app *a)
@@ -270,12 +259,12 @@ static void handle(app *a, const app_event *ev)
     case APP_EV_TICK: {
         int before = app_countdown(a);
         a->now_ms += (unsigned long)(ev->value > 0 ? ev->value : 0);
-        if (a->service_holding) {
-            a->service_hold_ms += (unsigned long)(ev->value > 0 ? ev->value : 0);
+        if (a->staff.holding) {
+            a->staff.hold_ms += (unsigned long)(ev->value > 0 ? ev->value : 0);
             a->generation++; /* the progress under the finger grows */
-            if (a->service_hold_ms >= APP_HOLD_MS) {
+            if (a->staff.hold_ms >= APP_HOLD_MS) {
                 app_service_begin(a);
-                a->service_confirmed = true;
+                a->staff.confirmed = true;
             }
         }
         if (a->depth > 1 && a->now_ms - a->last_input_ms >= a->idle_ms)
@@ -312,16 +301,16 @@ static void handle(app *a, const app_event *ev)
         }
         return;
     case APP_EV_SERVICE_CLOSE:
-        if (a->service && a->service_done && !a->service_ask) {
-            a->service = false;
+        if (a->staff.shown && a->staff.done && !a->staff.ask) {
+            a->staff.shown = false;
             a->generation++;
         }
         return;
     case APP_EV_RELEASE:
-        if (a->service_holding) {
+        if (a->staff.holding) {
             /* Let go too early: nothing happens, the question stays. */
-            a->service_holding = false;
-            a->service_hold_ms = 0;
+            a->staff.holding = false;
+            a->staff.hold_ms = 0;
             a->generation++;
         }
         if (a->pressed) {
@@ -343,13 +332,13 @@ static void handle(app *a, const app_event *ev)
         a->press_y = ev->y;
         break;
     case APP_EV_SERVICE_HOLD:
-        if (!a->service_ask || a->service_holding)
+        if (!a->staff.ask || a->staff.holding)
             return;
-        a->service_holding = true;
-        a->service_hold_ms = 0;
+        a->staff.holding = true;
+        a->staff.hold_ms = 0;
         break;
     case APP_EV_SERVICE_KEEP:
-        if (!a->service_ask)
+        if (!a->staff.ask)
             return;
         keep_current(a);
         break;

@@ -31,6 +31,23 @@ typedef struct app_place {
     int scroll, scroll_max;   /* pixels the content is moved up, and how far it can go */
 } app_place;
 
+/* The staff overlay of a USB update: shown while checking and copying (progress in
+ * thousandths, -1 while checking) and then with the result until someone taps it. */
+typedef struct app_staff {
+    bool shown;
+    bool done, ok;
+    int progress;
+    char de[1024], en[1024];
+    /* The result is a question: install an older pack? "Keep" answers at a tap, "install"
+     * only after APP_HOLD_MS of holding (hold_ms so far); then confirmed asks the session to
+     * run that update. */
+    bool ask, holding, confirmed;
+    unsigned long hold_ms;
+    /* At start the kiosk could not open its installed pack: the overlay says so (notice) and
+     * the language screen keeps a small staff hint (fallback) until a pack is installed. */
+    bool notice, fallback;
+} app_staff;
+
 typedef struct app {
     pack *pack; /* NULL when no pack could be opened: the view says so */
     app_place stack[APP_STACK_MAX];
@@ -48,20 +65,8 @@ typedef struct app {
      * and the date (for holidays). Set by APP_EV_CLOCK; weekday -1 until then. */
     int weekday, minute;
     char date[11];
-    /* The staff overlay of a USB update: shown while checking and copying (progress in
-     * thousandths, -1 while checking) and then with the result until someone taps it. */
-    bool service;
-    bool service_done, service_ok;
-    int service_progress;
-    char service_de[1024], service_en[1024];
-    /* The result is a question: install an older pack? "Keep" answers at a tap, "install"
-     * only after APP_HOLD_MS of holding (service_hold_ms so far); then service_confirmed asks
-     * the session to run that update. */
-    bool service_ask, service_holding, service_confirmed;
-    unsigned long service_hold_ms;
-    /* At start the kiosk could not open its installed pack: the overlay says so (service_notice)
-     * and the language screen keeps a small staff hint until a pack is installed. */
-    bool service_notice, service_fallback;
+    /* The staff overlay: it outlives the visit, since staff read it after the kiosk went quiet. */
+    app_staff staff;
     /* Read aloud: the recording (asset hash) of page reading_page in language reading_lang,
      * "" when nothing plays. It plays only while that page is on screen in that language. */
     char reading[65];

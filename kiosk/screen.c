@@ -238,7 +238,7 @@ bool screen_should_sleep(const screen_hours *h, const app *a)
 {
     if (a->weekday < 0 || screen_hours_on(h, a->weekday, a->minute))
         return false;
-    if (a->depth != 1 || a->service)
+    if (a->depth != 1 || a->staff.shown)
         return false;
     /* last_input_ms stays 0 until the first touch: a kiosk started at night sleeps at once. */
     return a->last_input_ms == 0 || a->now_ms - a->last_input_ms >= a->idle_ms;

@@ -93,7 +93,7 @@ bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, 
 
 bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user)
 {
-    if (!s->app.service_confirmed)
+    if (!s->app.staff.confirmed)
         return false;
     if (!s->offer || !s->updates.data_dir) {
         app_service_result(&s->app, false, "Es wurde nichts geändert.", "Nothing was changed.");
@@ -236,7 +236,7 @@ bool session_key(session *s, const char *name)
 
 bool session_animating(const session *s)
 {
-    return s->app.service_holding || (!s->down && (s->velocity > 0.05 || s->velocity < -0.05));
+    return s->app.staff.holding || (!s->down && (s->velocity > 0.05 || s->velocity < -0.05));
 }
 
 void session_advance(session *s, unsigned long ms)
@@ -355,10 +355,10 @@ void session_describe(const session *s, char *out, size_t size)
         snprintf(reading, sizeof reading, " reading=%s/%s", s->app.reading_page, s->app.reading_lang);
     snprintf(out, size, "screen=%s page=%s lang=%s scroll=%d%s%s", names[here->screen], here->page, s->app.lang,
              here->scroll, reading,
-             !s->app.service         ? ""
-             : !s->app.service_done  ? " service=busy"
-             : s->app.service_ok     ? " service=installed"
-             : s->app.service_ask    ? (s->app.service_holding ? " service=ask holding" : " service=ask")
-             : s->app.service_notice ? " service=notice"
+             !s->app.staff.shown         ? ""
+             : !s->app.staff.done  ? " service=busy"
+             : s->app.staff.ok     ? " service=installed"
+             : s->app.staff.ask    ? (s->app.staff.holding ? " service=ask holding" : " service=ask")
+             : s->app.staff.notice ? " service=notice"
                                      : " service=refused");
 }

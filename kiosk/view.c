@@ -352,7 +352,7 @@ static void language_screen(ctx *c)
     int cols = c->portrait ? 2 : 3;
     int rows = (n + cols - 1) / cols;
     int demo_h = meta->demo ? c->band_h * 3 / 2 : 0;
-    int hint_h = c->a->service_fallback ? c->small_px * 3 / 2 : 0;
+    int hint_h = c->a->staff.fallback ? c->small_px * 3 / 2 : 0;
     int area_y = top + c->margin, area_h = c->h - area_y - c->margin - demo_h - (demo_h ? c->gap : 0) - hint_h;
     if (hint_h) {
         /* For staff only, small and plain under the languages: visitors need not wonder. */
@@ -902,8 +902,7 @@ static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
         int tx = c->content.x + c->body_px * 2 + c->gap;
         height = add_text(c, tx, y, c->content.w - (tx - c->content.x), 0, _("There is no text on this page yet."),
                           content_text(c, c->body_px, false, MUTED));
-        if (height < c->body_px * 2)
-            height = c->body_px * 2;
+        height = at_least(height, c->body_px * 2);
     }
     return height;
 }
@@ -927,18 +926,13 @@ static int german_beside(ctx *c, const pack_page *page, const pack_text *t, int 
         c->rtl = false;
         /* The German column sits at the visitor's end edge. */
         c->content.x = rtl ? full.x : full.x + col + c->margin;
-        int x_line = rtl ? full.x + col + c->margin / 2 : full.x + col + c->margin / 2;
-        add_rect(c, (view_rect){x_line - 1, y, 2, 10}, BORDER, 0);
         int theirs = add_text(c, c->content.x, y, col, 0, g.title, content_text(c, c->body_px * 12 / 10, true, BRAND));
         theirs += c->gap + article(c, g.body, y + theirs + c->gap);
         c->lang = lang;
         c->rtl = rtl;
         height = own > theirs ? own : theirs;
-        for (int i = c->l->count - 1; i >= 0; i--)
-            if (c->l->cmds[i].kind == VIEW_RECT && c->l->cmds[i].rect.w == 2 && c->l->cmds[i].rect.h == 10) {
-                c->l->cmds[i].rect.h = height;
-                break;
-            }
+        /* The line between the columns, in the gap between them whichever side each is on. */
+        add_rect(c, (view_rect){full.x + col + c->margin / 2 - 1, y, 2, height}, BORDER, 0);
     } else {
         height = article(c, t->body, y);
         add_rect(c, (view_rect){c->content.x, y + height, c->content.w, 2}, BORDER, 0);
@@ -962,7 +956,7 @@ static int german_beside(ctx *c, const pack_page *page, const pack_text *t, int 
 static int read_aloud_button(ctx *c, int y)
 {
     bool playing = c->a->reading[0] != 0;
-    int h = c->base * 12 / 100, w = c->base * 56 / 100, icon = h * 3 / 5;
+    int h = at_least(c->base * 12 / 100, c->touch), w = c->base * 56 / 100, icon = h * 3 / 5;
     if (w > c->content.w)
         w = c->content.w;
     int x = c->content.x;
@@ -1349,18 +1343,18 @@ static view_cmd *staff_button(ctx *c, view_rect r, SDL_Color face, SDL_Color ink
 static void service_question(ctx *c, int x, int y, int inner, view_rect card)
 {
     bool portrait = c->portrait;
-    int button_h = c->base * 16 / 100, rows = portrait ? 2 : 1;
+    int button_h = at_least(c->base * 16 / 100, c->touch), rows = portrait ? 2 : 1;
     int buttons_y = card.y + card.h - c->margin - rows * button_h - (rows - 1) * c->gap;
     int hint_h = c->small_px * 3 / 2, hint_y = buttons_y - c->gap / 2 - hint_h;
     int room = hint_y - c->gap / 2 - y;
     text_opts body = {c->body_px, true, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
-    y += add_text_fit(c, x, y, inner, room * 11 / 20, c->a->service_de, body) + c->gap / 2;
+    y += add_text_fit(c, x, y, inner, room * 11 / 20, c->a->staff.de, body) + c->gap / 2;
     body.bold = false;
     body.color = MUTED;
-    add_text_fit(c, x, y, inner, hint_y - c->gap / 2 - y, c->a->service_en, body);
+    add_text_fit(c, x, y, inner, hint_y - c->gap / 2 - y, c->a->staff.en, body);
     text_opts hint = {c->small_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, MUTED, true};
     add_text_fit(c, x, hint_y, inner, hint_h,
-                 c->a->service_holding ? "Weiter gedrückt halten … · Keep holding …"
+                 c->a->staff.holding ? "Weiter gedrückt halten … · Keep holding …"
                                        : "Zum Installieren 2 Sekunden gedrückt halten · Hold 2 seconds to install",
                  hint);
     int bw = portrait ? inner : (inner - c->gap) / 2;
@@ -1373,8 +1367,8 @@ static void service_question(ctx *c, int x, int y, int inner, view_rect card)
                                   "Ältere Version trotzdem installieren", "Install older version anyway");
     if (hold)
         hold->on_press = true;
-    int foot = older.h / 8, done = (int)((long)older.w * (long)c->a->service_hold_ms / APP_HOLD_MS);
-    if (c->a->service_holding && done > 0)
+    int foot = older.h / 8, done = (int)((long)older.w * (long)c->a->staff.hold_ms / APP_HOLD_MS);
+    if (c->a->staff.holding && done > 0)
         add_rect(c, (view_rect){older.x, older.y + older.h - foot, done < older.w ? done : older.w, foot},
                  ALARM_TEXT, 0);
 }
@@ -1386,34 +1380,34 @@ static void service_overlay(ctx *c)
 {
     const app *a = c->a;
     view_cmd *shade = add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0,
-                                 a->service_done && !a->service_ask ? APP_EV_SERVICE_CLOSE : APP_EV_TICK, NULL, 0);
+                                 a->staff.done && !a->staff.ask ? APP_EV_SERVICE_CLOSE : APP_EV_TICK, NULL, 0);
     if (shade)
         shade->color = SHADE;
-    int w = c->w * (c->portrait ? 90 : 85) / 100, h = c->h * (a->service_ask ? 90 : 70) / 100;
+    int w = c->w * (c->portrait ? 90 : 85) / 100, h = c->h * (a->staff.ask ? 90 : 70) / 100;
     view_rect card = {(c->w - w) / 2, (c->h - h) / 2, w, h};
     add_rect(c, card, WHITE, c->radius * 2);
     bool rtl = c->rtl;
     c->rtl = false;
     int x = card.x + c->margin, inner = w - 2 * c->margin, y = card.y + c->margin;
     text_opts title = {c->title_px, true, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
-    const char *icon = !a->service_done ? "usb"
-                       : a->service_ask    ? "help"
-                       : a->service_notice ? "warning"
-                       : a->service_ok     ? "check_circle"
+    const char *icon = !a->staff.done ? "usb"
+                       : a->staff.ask    ? "help"
+                       : a->staff.notice ? "warning"
+                       : a->staff.ok     ? "check_circle"
                                            : "error";
-    SDL_Color tone = !a->service_done                    ? BRAND
-                     : a->service_ask || a->service_notice ? LATER_AMBER
-                     : a->service_ok                       ? OPEN_GREEN
+    SDL_Color tone = !a->staff.done                    ? BRAND
+                     : a->staff.ask || a->staff.notice ? LATER_AMBER
+                     : a->staff.ok                       ? OPEN_GREEN
                                                            : ALARM_TEXT;
     add_icon(c, x, y, c->title_px * 3 / 2, icon, tone);
     y += add_text_fit(c, x + c->title_px * 2, y, inner - c->title_px * 2, c->title_px * 3 / 2,
-                      a->service_notice ? "Inhaltspaket beim Start · Content pack at start"
+                      a->staff.notice ? "Inhaltspaket beim Start · Content pack at start"
                                         : "Inhalte aktualisieren · Content update",
                       title) +
          c->gap * 2;
     text_opts body = {c->body_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
-    if (!a->service_done) {
-        bool copying = a->service_progress >= 0;
+    if (!a->staff.done) {
+        bool copying = a->staff.progress >= 0;
         y += add_text(c, x, y, inner, 0,
                       copying ? "Das Inhaltspaket wird geprüft und kopiert. Den Stick bitte stecken lassen."
                               : "Der USB-Stick wird gelesen …",
@@ -1427,18 +1421,18 @@ static void service_overlay(ctx *c)
              c->gap * 2;
         int bar_h = c->body_px;
         add_rect(c, (view_rect){x, y, inner, bar_h}, BORDER, bar_h / 2);
-        int done = copying ? inner * a->service_progress / 1000 : 0;
+        int done = copying ? inner * a->staff.progress / 1000 : 0;
         if (done > 0)
             add_rect(c, (view_rect){x, y, done, bar_h}, BRAND, bar_h / 2);
-    } else if (a->service_ask) {
+    } else if (a->staff.ask) {
         service_question(c, x, y, inner, card);
     } else {
         /* Long sentences (a start notice names files) shrink rather than spill off the card. */
         int close_h = c->small_px * 3 / 2, room = card.y + card.h - c->margin - close_h - c->gap - y;
         body.bold = true;
-        y += add_text_fit(c, x, y, inner, room / 2, a->service_de, body) + c->gap;
+        y += add_text_fit(c, x, y, inner, room / 2, a->staff.de, body) + c->gap;
         body.bold = false;
-        y += add_text_fit(c, x, y, inner, card.y + card.h - c->margin - close_h - c->gap - y, a->service_en, body) +
+        y += add_text_fit(c, x, y, inner, card.y + card.h - c->margin - close_h - c->gap - y, a->staff.en, body) +
              c->gap * 2;
         body.color = MUTED;
         body.size = c->small_px;
@@ -1464,7 +1458,7 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     if (!a->pack) {
         i18n_set_language("en");
         no_content_screen(&c);
-        if (a->service)
+        if (a->staff.shown)
             service_overlay(&c);
         return;
     }
@@ -1514,9 +1508,9 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
             footer(&c);
     }
     int seconds = app_countdown(a);
-    if (seconds && !a->service)
+    if (seconds && !a->staff.shown)
         countdown(&c, seconds);
-    if (a->service)
+    if (a->staff.shown)
         service_overlay(&c);
 }
 

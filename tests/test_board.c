@@ -1,5 +1,5 @@
 /* The kiosk under a service manager: the sd_notify messages systemd's Type=notify and
- * WatchdogSec= depend on (board/rpi/wegweiser.service). A test binds the datagram socket
+ * WatchdogSec= depend on (board/rpi/wegweiser.staff.shown). A test binds the datagram socket
  * systemd would, points NOTIFY_SOCKET at it and reads what arrives. The board's install
  * script, units and udev rule are tested by `make check-board` (too slow for here). */
 #include <SDL_image.h>

@@ -328,22 +328,17 @@ static Uint32 push_later(Uint32 interval, void *user)
 }
 
 /* Where to touch the panel, as fractions, to hit the middle of `text` in the layout. */
-static bool aim_at(const view_list *l, int width, int height, int degrees, const char *text, float *fx, float *fy)
+static bool aim(session *s, int degrees, const char *text, float *fx, float *fy)
 {
-    const view_cmd *t = view_find_text(l, text);
+    const view_cmd *t = view_find_text(session_display(s), text);
     if (!t)
         return false;
     int pw, ph, px, py;
-    screen_logical_size(degrees, width, height, &pw, &ph);
+    screen_logical_size(degrees, s->width, s->height, &pw, &ph);
     screen_to_panel(degrees, pw, ph, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2, &px, &py);
     *fx = (px + 0.5f) / (float)pw;
     *fy = (py + 0.5f) / (float)ph;
     return true;
-}
-
-static bool aim(session *s, int degrees, const char *text, float *fx, float *fy)
-{
-    return aim_at(session_display(s), s->width, s->height, degrees, text, fx, fy);
 }
 
 static bool run_window(session *s, int degrees, const screen_hours *hours, timed_event *events, const Uint32 *at,
@@ -360,33 +355,6 @@ static bool run_window(session *s, int degrees, const screen_hours *hours, timed
     return ok;
 }
 
-/* One touch, sent only once the loop has drawn its first frame (a busy machine may take long
- * to open the window): the finger goes down, lifts on the next tick, and the window closes. */
-typedef struct touch_script {
-    const session *s;
-    int degrees;
-    const char *text;
-    float x, y;
-    int step;
-} touch_script;
-
-/* Aims at the text as the loop drew it (its own layout, at its own density), then touches. */
-static Uint32 touch_when_drawn(Uint32 interval, void *user)
-{
-    touch_script *t = user;
-    if (t->step == 0 && (!t->s->built ||
-                         !aim_at(t->s->list, t->s->width, t->s->height, t->degrees, t->text, &t->x, &t->y)))
-        return interval;
-    SDL_Event ev = {0};
-    if (t->step < 2)
-        ev.tfinger = (SDL_TouchFingerEvent){.type = t->step ? SDL_FINGERUP : SDL_FINGERDOWN, .touchId = 1,
-                                            .fingerId = 7, .x = t->x, .y = t->y};
-    else
-        ev.type = SDL_QUIT;
-    SDL_PushEvent(&ev);
-    return ++t->step <= 2 ? interval : 0;
-}
-
 TEST(screen_touch_on_a_turned_panel_presses_what_is_drawn_there)
 {
     pack *p = pack_open(test_demo_pack(), NULL);
@@ -394,24 +362,27 @@ TEST(screen_touch_on_a_turned_panel_presses_what_is_drawn_there)
         session s;
         err e = {""};
         CHECK(session_init(&s, p, test_fonts(), 480, 800, 90000, &e));
-        touch_script touch = {&s, degrees, "Deutsch", 0, 0, 0};
+        float fx = 0, fy = 0;
+        CHECK(aim(&s, degrees, "Deutsch", &fx, &fy));
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-        CHECK(SDL_InitSubSystem(SDL_INIT_EVENTS | SDL_INIT_TIMER) == 0);
-        /* Events an earlier test left behind (a window's close, say, while another test keeps
-         * SDL's event queue alive) would end this loop before the touch. */
-        int stale = SDL_PeepEvents(NULL, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT);
-        if (stale > 0)
-            printf("    rotation %d: %d stale events dropped\n", degrees, stale);
+        CHECK(SDL_InitSubSystem(SDL_INIT_EVENTS) == 0);
+        /* The touch and the close wait in SDL's queue before the loop starts (it lays itself out
+         * before it reads the first event), so no timing decides whether they arrive in time. */
         SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
-        SDL_TimerID timer = SDL_AddTimer(50, touch_when_drawn, &touch);
+        SDL_Event ev = {0};
+        ev.tfinger = (SDL_TouchFingerEvent){.type = SDL_FINGERDOWN, .touchId = 1, .fingerId = 7, .x = fx, .y = fy};
+        SDL_PushEvent(&ev);
+        ev.tfinger.type = SDL_FINGERUP;
+        SDL_PushEvent(&ev);
+        ev = (SDL_Event){.type = SDL_QUIT};
+        SDL_PushEvent(&ev);
         CHECK(platform_run(&s, false, degrees, NULL, &e));
-        SDL_RemoveTimer(timer);
-        SDL_QuitSubSystem(SDL_INIT_EVENTS | SDL_INIT_TIMER);
+        SDL_QuitSubSystem(SDL_INIT_EVENTS);
         if (strcmp(s.app.lang, "de")) {
             char msg[300];
             snprintf(msg, sizeof msg, "rotation %d: a touch at (%.3f, %.3f) of the panel chose '%s', not Deutsch",
-                     degrees, touch.x, touch.y, s.app.lang);
+                     degrees, fx, fy, s.app.lang);
             test_fail(__FILE__, __LINE__, msg);
         }
         CHECK(s.width == 480 && s.height == 800); /* the layout keeps its size on the turned panel */

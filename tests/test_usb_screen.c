@@ -75,13 +75,13 @@ TEST(usb_overlay_speaks_german_and_english)
     CHECK(view_find_text(l, "Checking and copying the content pack. Please leave the stick in.") != NULL);
     /* A tap while copying does not close it. */
     session_tap(&s, 400, 240);
-    CHECK(s.app.service);
+    CHECK(s.app.staff.shown);
     app_service_result(&s.app, false, "Abgelehnt: falscher Schlüssel.", "Refused: wrong key.");
     l = session_display(&s);
     CHECK(view_find_text(l, "Abgelehnt: falscher Schlüssel.") != NULL);
     CHECK(view_find_text(l, "Refused: wrong key.") != NULL);
     session_tap(&s, 400, 240);
-    CHECK(!s.app.service);
+    CHECK(!s.app.staff.shown);
     CHECK_STR(s.app.lang, "ar"); /* closing it does nothing else */
     session_free(&s);
     pack_close(p);
@@ -187,7 +187,7 @@ TEST(usb_downgrade_asks_and_installs_only_after_a_hold)
     downgrade_kiosk k;
     downgrade_start(&k, "hold");
     const view_list *l = session_display(&k.s);
-    CHECK(k.s.app.service_ask);
+    CHECK(k.s.app.staff.ask);
     char want[600];
     snprintf(want, sizeof want, "kl.pack ist Version %s, älter als die installierte Version 2099-01-01. Es ist mit "
              "einem vertrauenswürdigen Schlüssel signiert und hat alle Prüfungen bestanden. Die ältere Version "
@@ -199,7 +199,7 @@ TEST(usb_downgrade_asks_and_installs_only_after_a_hold)
     session_tap(&k.s, 5, 5);
     hold_text(&k.s, OLDER_DE, 0);
     hold_text(&k.s, OLDER_DE, 1500);
-    CHECK(k.s.app.service_ask);
+    CHECK(k.s.app.staff.ask);
     CHECK(installed_is(&k, "2099-01-01", NULL));
     /* While held, the progress shows under the finger and the hint changes. */
     const view_cmd *b = view_find_text(session_display(&k.s), OLDER_DE);
@@ -215,7 +215,7 @@ TEST(usb_downgrade_asks_and_installs_only_after_a_hold)
     snprintf(stick_pack, sizeof stick_pack, "%s/kl.pack", k.stick);
     CHECK(installed_is(&k, pack_get_meta(k.demo)->version, stick_pack));
     l = session_display(&k.s);
-    CHECK(k.s.app.service_ok);
+    CHECK(k.s.app.staff.ok);
     snprintf(want, sizeof want, "Older version installed: Landkreis Kaiserslautern %s instead of 2099-01-01",
              pack_get_meta(k.demo)->version);
     bool found = false;
@@ -237,7 +237,7 @@ TEST(usb_downgrade_keep_changes_nothing)
     snprintf(before, sizeof before, "%s/%s", k.data, cur.file);
     CHECK(session_script_line(&k.s, "tap-text Aktuelle Version behalten", NULL, NULL, &e));
     const view_list *l = session_display(&k.s);
-    CHECK(!k.s.app.service_ask && k.s.app.service);
+    CHECK(!k.s.app.staff.ask && k.s.app.staff.shown);
     char want[300];
     snprintf(want, sizeof want, "Es wurde nichts geändert: Der Kiosk zeigt weiter Landkreis Kaiserslautern %s. Sie "
              "können den Stick abziehen.", pack_get_meta(k.s.app.pack)->version);
@@ -261,7 +261,7 @@ TEST(usb_downgrade_stick_pulled_before_confirm)
     sh(cmd);
     hold_text(&k.s, OLDER_DE, 2100);
     const view_list *l = session_display(&k.s);
-    CHECK(k.s.app.service_done && !k.s.app.service_ok && !k.s.app.service_ask);
+    CHECK(k.s.app.staff.done && !k.s.app.staff.ok && !k.s.app.staff.ask);
     bool found = false;
     for (int i = 0; i < l->count; i++)
         found |= l->cmds[i].kind == VIEW_TEXT && l->cmds[i].text &&
@@ -282,7 +282,7 @@ TEST(usb_downgrade_stick_that_changes_is_not_trusted_twice)
     sh(cmd);
     hold_text(&k.s, OLDER_DE, 2100);
     const view_list *l = session_display(&k.s);
-    CHECK(!k.s.app.service_ok);
+    CHECK(!k.s.app.staff.ok);
     bool found = false;
     for (int i = 0; i < l->count; i++)
         found |= l->cmds[i].kind == VIEW_TEXT && l->cmds[i].text &&
