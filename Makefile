@@ -4,11 +4,11 @@
 # Every Debian package the project needs to build, run and test: the one list.
 DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libvorbis-dev libsqlite3-dev \
-	libfribidi-dev libicu-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev minisign \
+	libfribidi-dev libicu-dev libharfbuzz-dev libfreetype-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev libssl-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
 	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev
 
-PKGS := sdl2 SDL2_ttf SDL2_image vorbisfile sqlite3 fribidi icu-uc libsodium libsystemd libqrencode libxml-2.0 json-c libdrm
+PKGS := sdl2 SDL2_ttf SDL2_image harfbuzz freetype2 vorbisfile sqlite3 fribidi icu-uc libsodium libcrypto libsystemd libqrencode libxml-2.0 json-c libdrm
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -29,7 +29,10 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 
 LIB_SRC := $(filter-out kiosk/main_%.c,$(wildcard kiosk/*.c))
 HEADERS := $(wildcard kiosk/*.h)
-TEST_SRC := $(wildcard tests/*.c)
+# The fuzz targets (tests/fuzz/) link into the test binary too, which replays their corpora.
+FUZZ_SRC := $(filter-out tests/fuzz/libfuzzer.c,$(wildcard tests/fuzz/*.c))
+TEST_SRC := $(wildcard tests/*.c) $(FUZZ_SRC)
+TEST_HEADERS := tests/test.h tests/fuzz/fuzz.h
 
 LIB_OBJ := $(LIB_SRC:kiosk/%.c=$(BUILD)/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:kiosk/%.c=$(ASAN)/obj/%.o)
@@ -99,12 +102,64 @@ golden: deps
 $(BUILD)/contact-sheet: tests/tools/contact_sheet.c
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) $< $(PKG_LIBS) -o $@
 
-# Speed is measured here, never by a timed test.
-bench: deps
+# Speed is measured here, never by a timed test. `make bench` runs every target of BENCH_TARGETS
+# (each lane adds its own with `BENCH_TARGETS += bench-<lane>`), gathers the BENCH lines they
+# print into one table and writes it into docs/bench.md (tests/bench/run.sh; protocol in
+# tests/bench/bench.h). What only the benches need is installed by them, not by make deps:
+# a virtual X display and Mesa for the GL renderer, Pango as the text engine's peer.
+BENCH_PACKAGES := xvfb xauth libgl1-mesa-dri libpango1.0-dev libcairo2-dev libfontconfig-dev
+BENCH_TARGETS += bench-text bench-search bench-update bench-frames bench-kiosk
+.PHONY: bench-deps bench-text bench-search bench-pack bench-update bench-frames bench-kiosk
+bench: deps bench-deps
+	@$(MAKE) --no-print-directory all
+	tests/bench/run.sh "$(MAKE)" $(BUILD) $(BENCH_TARGETS)
+
+bench-deps:
+	@$(call install-missing,$(BENCH_PACKAGES))
+
+# The text engine against Pango in the same process (docs/text.md): Pango is only the peer.
+BENCH_TEXT_PKGS := pangocairo pangofc fontconfig cairo
+bench-text: bench-deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench-text
 	$(BUILD)/bench-text
 
-$(BUILD)/bench-text: tests/bench/text.c $(BUILD)/libwegweiser.a
+$(BUILD)/bench-text: tests/bench/text.c tests/bench/bench.h $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags $(BENCH_TEXT_PKGS)) -Ikiosk $< \
+		$(BUILD)/libwegweiser.a $(PKG_LIBS) $(shell pkg-config --libs $(BENCH_TEXT_PKGS)) -o $@
+
+# Packs at a county's scale made from the demo's texts (tests/bench/gen_packs.c), not committed.
+BENCH_PACK_SIZES := 500 4000 10000 20000
+BENCH_PACKS := $(BENCH_PACK_SIZES:%=$(BUILD)/bench-packs/%.pack)
+bench-pack: deps
+	@$(MAKE) --no-print-directory all $(BENCH_PACKS)
+
+$(BUILD)/bench-packs/%.pack: $(BUILD)/bench-gen $(BUILD)/demo.pack
+	rm -rf $(BUILD)/bench-packs/src-$*
+	$(BUILD)/bench-gen $(BUILD)/demo.pack content/$(REGION) $(BUILD)/bench-packs $*
+
+$(BUILD)/bench-gen: tests/bench/gen_packs.c $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Ikiosk $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+
+# Search and the pack at a county's scale: docs/bench.md, "Search and pack".
+bench-search: deps
+	@$(MAKE) --no-print-directory all $(BENCH_PACKS) $(BUILD)/bench-search
+	$(BUILD)/bench-search $(BUILD)/wegweiser $(BUILD)/demo.pack $(BENCH_PACKS)
+
+# Installing a signed pack against cp + sync of the same file; start time against pack size.
+bench-update: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench-update
+	$(BUILD)/bench-update $(BUILD)
+
+# Drag frames on the software renderer and, in a virtual X display, on every GL renderer.
+bench-frames: bench-deps $(BUILD)/bench-frames $(ASSETS) $(BUILD)/demo.pack $(MO)
+	if command -v xvfb-run >/dev/null; then xvfb-run -a -s '-screen 0 1920x1200x24' $(BUILD)/bench-frames; \
+	else SDL_VIDEODRIVER=offscreen $(BUILD)/bench-frames; fi
+
+# The kiosk against headless Chromium on the same page, and the kiosk's peak memory.
+bench-kiosk: $(BUILD)/bench-kiosk $(BUILD)/wegweiser $(ASSETS) $(BUILD)/demo.pack $(MO)
+	$(BUILD)/bench-kiosk
+
+$(BUILD)/bench-%: tests/bench/%.c tests/bench/bench.h $(BUILD)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Ikiosk $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
 
 $(BUILD)/obj/%.o: kiosk/%.c $(HEADERS) | $(BUILD)/obj
@@ -131,8 +186,8 @@ $(ASAN)/wegweiser: kiosk/main_kiosk.c $(ASAN)/libwegweiser.a
 $(ASAN)/wegweiser-pack: kiosk/main_pack.c $(ASAN)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) $< $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
 
-$(ASAN)/tests: $(TEST_SRC) tests/test.h $(ASAN)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) -Ikiosk $(TEST_SRC) $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
+$(ASAN)/tests: $(TEST_SRC) $(TEST_HEADERS) $(ASAN)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) -Ikiosk -Itests $(TEST_SRC) $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
 
 $(BUILD)/demo.pack: $(BUILD)/wegweiser-pack $(CONTENT)
 	$(BUILD)/wegweiser-pack build content/$(REGION) -o $@
@@ -231,8 +286,8 @@ check-arm64: deps-arm64
 	$(QEMU_ARM64) build/$(ARM64)/tests
 
 # -O1 as in the sanitizer build, so the tests meet the same warnings here as under make check.
-$(BUILD)/tests: $(TEST_SRC) tests/test.h $(BUILD)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) -O1 -g $(PKG_CFLAGS) -Ikiosk $(TEST_SRC) $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+$(BUILD)/tests: $(TEST_SRC) $(TEST_HEADERS) $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) -O1 -g $(PKG_CFLAGS) -Ikiosk -Itests $(TEST_SRC) $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
 
 # What the board test needs besides the build: a Debian root, a container to boot it in.
 BOARD_TEST_PACKAGES := debootstrap systemd-container
@@ -253,9 +308,69 @@ demo-recordings:
 	content/demo-recordings.sh
 
 # Integreat import: import, build and first-frame times on the Landkreis Augsburg export.
-bench: bench-import
+BENCH_TARGETS += bench-import
 .PHONY: bench-import
 bench-import: $(BUILD)/bench-import $(ASSETS)
 	$(BUILD)/bench-import
 $(BUILD)/bench-import: tests/bench/import.c $(BUILD)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Ikiosk $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+
+# ---- Fuzzing and soak (docs/testing.md) -----------------------------------------------------
+# `make fuzz` builds every target of tests/fuzz/ with libFuzzer (Debian's clang 14, ASan and
+# UBSan) and runs each for FUZZ_S seconds from its seeds; it fails on any crash, leak, timeout
+# or sanitizer report. The input that did it is written into tests/fuzz/regressions/<target>/,
+# which `make check` replays: commit it with the fix. The corpus a run grows stays in
+# build/fuzz/corpus/. `make fuzz FUZZ_TARGETS='sign pack'` runs only those.
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+FUZZ_S ?= 60
+FUZZ_CC := clang-14
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_WARN := $(filter-out -Wno-format-truncation,$(WARN))
+FUZZ_TARGETS ?= $(basename $(notdir $(filter-out tests/fuzz/fuzz.c,$(FUZZ_SRC))))
+FUZZ_LIB_OBJ := $(LIB_SRC:kiosk/%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_SUPPORT := tests/fuzz/fuzz.c tests/fuzz/libfuzzer.c tests/fixtures.c
+FUZZ_ENV := SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy ASAN_OPTIONS=detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1
+
+.PHONY: fuzz
+fuzz:
+	@$(call install-missing,$(DEB_PACKAGES) $(FUZZ_PACKAGES))
+	@$(MAKE) --no-print-directory all $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz-%)
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t tests/fuzz/regressions/$$t; \
+		echo "fuzz $$t: $(FUZZ_S) s (log: $(FUZZ_DIR)/$$t.log)"; \
+		$(FUZZ_ENV) $(FUZZ_DIR)/fuzz-$$t -max_total_time=$(FUZZ_S) -timeout=30 -rss_limit_mb=4096 \
+			-print_final_stats=1 -artifact_prefix=tests/fuzz/regressions/$$t/ \
+			$(FUZZ_DIR)/corpus/$$t tests/fuzz/seeds/$$t > $(FUZZ_DIR)/$$t.log 2>&1 || failed="$$failed $$t"; \
+		grep -hE '^stat::(number_of_executed_units|peak_rss_mb)|^==[0-9]+==ERROR|runtime error|^artifact_prefix|Test unit written' \
+			$(FUZZ_DIR)/$$t.log | sed 's/^/  /'; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAILED:$$failed (inputs in tests/fuzz/regressions/, logs in $(FUZZ_DIR)/)"; exit 1; fi; \
+	echo "fuzz: nothing found in $(FUZZ_S) s per target"
+
+$(FUZZ_DIR)/obj/%.o: kiosk/%.c $(HEADERS) | $(FUZZ_DIR)/obj
+	$(FUZZ_CC) $(FUZZ_WARN) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/libwegweiser.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/%.c $(FUZZ_SUPPORT) $(TEST_HEADERS) $(FUZZ_DIR)/libwegweiser.a
+	$(FUZZ_CC) $(FUZZ_WARN) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -Ikiosk -Itests $< $(FUZZ_SUPPORT) \
+		$(FUZZ_DIR)/libwegweiser.a $(PKG_LIBS) -o $@
+
+$(FUZZ_DIR)/obj:
+	mkdir -p $@
+
+# `make soak` (tests/soak/soak.sh): the ASan kiosk on a long random event script on every screen
+# size; fails on a sanitizer report or on peak memory growing from SOAK_FIRST to SOAK_EVENTS
+# events. SOAK_SEED picks the script (a failure prints how to replay it). Slow: not in check.
+SOAK_PACKAGES := time
+.PHONY: soak
+soak:
+	@$(call install-missing,$(DEB_PACKAGES) $(SOAK_PACKAGES))
+	@$(MAKE) --no-print-directory all $(ASAN)/wegweiser $(BUILD)/soak-events
+	BUILD=$(BUILD) tests/soak/soak.sh
+
+$(BUILD)/soak-events: tests/soak/soak_events.c
+	$(CC) $(WARN) $(CFLAGS) $< -o $@

@@ -117,7 +117,7 @@ int app_countdown(const app *a)
     if (a->depth <= 1 && !a->lang[0])
         return 0;
     unsigned long quiet = a->now_ms - a->last_input_ms;
-    if (quiet + APP_WARNING_MS < a->idle_ms || quiet >= a->idle_ms)
+    if (quiet >= a->idle_ms || a->idle_ms - quiet > APP_WARNING_MS)
         return 0;
     return (int)((a->idle_ms - quiet + 999) / 1000);
 }
@@ -402,11 +402,12 @@ static void handle(app *a, const app_event *ev)
         read_aloud(a);
         break;
     case APP_EV_SCROLL: {
-        int next = here->scroll + ev->value;
+        long long next = (long long)here->scroll + ev->value;
         next = next < 0 ? 0 : next > here->scroll_max ? here->scroll_max : next;
         if (next == here->scroll)
             return;
-        here->scroll = next;
+        here->scroll = (int)next;
+        a->scrolls++;
         break;
     }
     default:
@@ -415,8 +416,27 @@ static void handle(app *a, const app_event *ev)
     a->generation++;
 }
 
+/* The search screen shows what was found for the words typed: searched again only when they
+ * or the language change, never for scrolling or the keyboard. */
+static void refresh_search(app *a)
+{
+    if (!a->pack || top(a)->screen != APP_SCREEN_SEARCH) {
+        a->found_for[0] = a->found_lang[0] = 0;
+        a->found_count = 0;
+        return;
+    }
+    if (!strcmp(a->found_for, a->typed) && !strcmp(a->found_lang, a->lang))
+        return;
+    snprintf(a->found_for, sizeof a->found_for, "%s", a->typed);
+    snprintf(a->found_lang, sizeof a->found_lang, "%s", a->lang);
+    a->found_count = a->typed[0] ? pack_search_found(a->pack, a->lang, a->typed, a->found, PACK_SEARCH_MAX,
+                                                     a->found_text, sizeof a->found_text)
+                                 : 0;
+}
+
 void app_handle(app *a, const app_event *ev)
 {
     handle(a, ev);
     stop_reading_elsewhere(a);
+    refresh_search(a);
 }

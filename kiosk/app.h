@@ -11,6 +11,8 @@
 
 #define APP_STACK_MAX 32
 #define APP_TYPED_MAX 160
+/* Room for the titles and summaries of the pages a search found. */
+#define APP_FOUND_TEXT 49152
 /* How long before the idle time the kiosk starts counting down on screen. */
 #define APP_WARNING_MS 15000
 /* How long staff hold "install older version anyway": a passing tap or lean never does it. */
@@ -59,6 +61,14 @@ typedef struct app {
     bool no_such_page;         /* the keypad's last code led nowhere */
     uint32_t fidel_base;       /* Ethiopic keyboard: the consonant whose vowel forms are shown */
     bool keyboard_hidden;      /* search: the keyboard is put away so the results fill the screen */
+    /* Search: the pages found for found_for in found_lang with their titles and summaries
+     * (offsets into found_text), searched once when the words or the language change, so
+     * scrolling through them never reads the pack. */
+    char found_for[APP_TYPED_MAX];
+    char found_lang[PACK_LANG_MAX];
+    pack_found found[PACK_SEARCH_MAX];
+    int found_count;
+    char found_text[APP_FOUND_TEXT];
     bool pressed;              /* a finger is down at press_x, press_y: buttons there look pressed */
     int press_x, press_y;
     /* The wall clock, for "open now": weekday 0 Monday … 6 Sunday, minutes after midnight,
@@ -74,6 +84,7 @@ typedef struct app {
     char reading_lang[PACK_LANG_MAX];
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
+    unsigned long scrolls;    /* how many of those changes moved only the scroll of the screen on top */
 } app;
 
 typedef enum app_event_type {

@@ -1,5 +1,6 @@
 #include "check.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
@@ -8,6 +9,13 @@
 /* The smallest screen the kiosk supports: a title that fits a tile there fits everywhere. */
 #define SMALL_W 800
 #define SMALL_H 480
+/* The narrowest measure body text gets: a portrait 720x1280 panel with large text on, sized
+ * as view.c sizes articles (type 4.2 % of the shorter side, 130 % when large; a margin of 4 %
+ * each side). A word that fits a line there fits one on every supported screen. */
+#define NARROW_W 720
+#define NARROW_H 1280
+#define NARROW_BODY_PX (NARROW_W * 42 / 1000 * 130 / 100)
+#define NARROW_LINE_W (NARROW_W - 2 * (NARROW_W * 4 / 100))
 
 typedef struct checker {
     pack_report *report;
@@ -40,12 +48,90 @@ static void uncovered(checker *k, const char *file, const char *what, const char
     }
 }
 
+/* The first characters of `s` that fit `size` bytes, never half a character. */
+static void prefix_of(const char *s, char *out, size_t size)
+{
+    size_t k = 0;
+    for (const char *p = s; *p;) {
+        const char *start = p;
+        utf8_next(&p);
+        if (k + (size_t)(p - start) + 1 > size)
+            break;
+        memcpy(out + k, start, (size_t)(p - start));
+        k += (size_t)(p - start);
+    }
+    out[k] = 0;
+}
+
+/* The line of the source file where `word` first appears, 0 when it cannot be found. */
+static int line_of(const char *file, const char *word)
+{
+    char line[8192];
+    FILE *in = fopen(file, "r");
+    int number = 0, found = 0;
+    while (in && !found && fgets(line, sizeof line, in)) {
+        number++;
+        if (strstr(line, word))
+            found = number;
+    }
+    if (in)
+        fclose(in);
+    return found;
+}
+
+/* Words wider than a line on the narrowest screen: the kiosk cuts them wherever they reach the
+ * edge (a pasted address, a code, a blob), so staff hear about it before a pack ships. */
+static void long_words(checker *k, const char *file, const pack_language *lang, const char *body)
+{
+    text_style style = {NARROW_BODY_PX, false, lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
+    size_t cap = strlen(body) * 2 + 16;
+    char *copy = strdup(body), *plain = malloc(cap), *word = malloc(cap);
+    int reported = 0;
+    for (char *para = copy && plain && word ? strtok(copy, "\n") : NULL; para && reported < 8;
+         para = strtok(NULL, "\n")) {
+        text_mark marks[VIEW_INLINE_MAX];
+        view_link links[VIEW_INLINE_MAX];
+        int link_count;
+        view_inline(para, plain, cap, marks, links, &link_count);
+        const text_layout *l = text_layout_cached(k->fonts, plain, NULL, 0, &style, NARROW_LINE_W);
+        if (!l || !l->cut_word)
+            continue;
+        /* Each space-delimited word wider than the line, once. */
+        for (const char *p = plain; *p && reported < 8;) {
+            while (*p == ' ')
+                p++;
+            const char *end = strchr(p, ' ');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            memcpy(word, p, len);
+            word[len] = 0;
+            p += len;
+            text_layout *alone = len ? text_layout_new(k->fonts, word, NULL, 0, &style, 0, NULL) : NULL;
+            if (alone && alone->width > NARROW_LINE_W) {
+                char shown[64];
+                prefix_of(word, shown, sizeof shown);
+                pack_report_add(k->report, false,
+                                "%s:%d: the word \"%s%s\" is %d px wide, but a line on the narrowest screen (%dx%d, "
+                                "large text) holds %d px: the kiosk will cut it across lines. Add a space or a "
+                                "hyphen where it may break, shorten it, or make an address a link",
+                                file, line_of(file, shown), shown, strlen(shown) < len ? "…" : "", alone->width,
+                                NARROW_W, NARROW_H, NARROW_LINE_W);
+                reported++;
+            }
+            text_layout_free(alone);
+        }
+    }
+    free(copy);
+    free(plain);
+    free(word);
+}
+
 static void each_text(void *user, const char *file, const pack_page *page, const pack_language *lang,
                       const char *title, const char *tile_title, const char *body)
 {
     checker *k = user;
     uncovered(k, file, "title", title);
     uncovered(k, file, "text", body);
+    long_words(k, file, lang, body);
     /* Only home-screen tiles have a fixed size; other titles wrap freely. */
     if (!page->parent[0] && strcmp(page->kind, "help") &&
         !view_tile_title_fits(k->fonts, tile_title, lang, k->report->top_level, SMALL_W, SMALL_H, VIEW_DPI_DEFAULT,

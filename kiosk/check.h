@@ -1,7 +1,8 @@
 /* check: everything `wegweiser-pack check` tells staff before a pack ships. Builds on the
  * pack module's source reading (errors, translation state) and adds what needs the text
  * engine and the screens: characters no bundled font covers, titles too long for a tile on
- * the smallest screen, icons the icon font does not have. */
+ * the smallest screen, words wider than a line on the narrowest screen, icons the icon font
+ * does not have. */
 #ifndef WW_CHECK_H
 #define WW_CHECK_H
 

@@ -1,293 +1,17 @@
-/* Integreat pages exports → content sources. Reading: json-c for the exports, the pages'
- * HTML through import_html.c. Deciding: the tree, the codes, the translation state. Writing:
- * region.txt, pages/<code>-<slug>/ with page.txt and one <lang>.txt per language, the code
- * list and the import report (docs/integreat.md). */
-#include "import.h"
+/* Integreat pages exports → content sources: the whole import. Reads the exports
+ * (import_json.c), decides the tree, translations and codes (import_tree.c), converts each
+ * text (import_html.c, import_clean.c), and writes region.txt, pages/<code>-<slug>/ with
+ * page.txt and one <lang>.txt per language, the code list and the report
+ * (docs/integreat.md). Every file is checked to be strict UTF-8 before it is written. */
 #include "import_private.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
-#include <json.h>
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-/* ---- languages, icons, codes ---- */
-
-static const struct {
-    const char *code, *line;
-} LANGUAGES[] = {
-    {"de", "Deutsch | ltr | Latn | latn"},
-    {"en", "English | ltr | Latn | latn"},
-    {"ar", "العربية | rtl | Arab | latn"}, /* as the demo region: Western digits, as on German forms */
-    {"fa", "فارسی | rtl | Arab | arabext"},
-    {"prs", "دری | rtl | Arab | arabext"},
-    {"ps", "پښتو | rtl | Arab | arabext"},
-    {"ur", "اردو | rtl | Arab | arabext"},
-    {"ckb", "کوردی | rtl | Arab | arab"},
-    {"ku", "Kurdî | ltr | Latn | latn"}, /* Integreat's "ku" is Kurmanji, in Latin letters */
-    {"kmr", "Kurmancî | ltr | Latn | latn"},
-    {"ti", "ትግርኛ | ltr | Ethi | latn"},
-    {"am", "አማርኛ | ltr | Ethi | latn"},
-    {"so", "Soomaali | ltr | Latn | latn"},
-    {"uk", "Українська | ltr | Cyrl | latn"},
-    {"ru", "Русский | ltr | Cyrl | latn"},
-    {"tr", "Türkçe | ltr | Latn | latn"},
-    {"fr", "Français | ltr | Latn | latn"},
-    {"es", "Español | ltr | Latn | latn"},
-    {"it", "Italiano | ltr | Latn | latn"},
-    {"pl", "Polski | ltr | Latn | latn"},
-    {"ro", "Română | ltr | Latn | latn"},
-    {"bg", "Български | ltr | Cyrl | latn"},
-    {"el", "Ελληνικά | ltr | Grek | latn"},
-    {"hr", "Hrvatski | ltr | Latn | latn"},
-    {"hu", "Magyar | ltr | Latn | latn"},
-    {"sq", "Shqip | ltr | Latn | latn"},
-    {"sr", "Српски | ltr | Cyrl | latn"},
-    {"bs", "Bosanski | ltr | Latn | latn"},
-    {"vi", "Tiếng Việt | ltr | Latn | latn"},
-    {"sw", "Kiswahili | ltr | Latn | latn"},
-    {"de-si", "Einfaches Deutsch | ltr | Latn | latn"},
-};
-
-bool import_language_line(const char *code, char *out, size_t size)
-{
-    for (size_t i = 0; i < sizeof LANGUAGES / sizeof LANGUAGES[0]; i++)
-        if (!strcmp(LANGUAGES[i].code, code)) {
-            snprintf(out, size, "%s | %s", code, LANGUAGES[i].line);
-            return true;
-        }
-    snprintf(out, size, "%s | %s | ltr | Latn | latn", code, code);
-    return false;
-}
-
-/* First match wins: specific words before general ones. Keywords are lower case. */
-static const char *const ICONS[][2] = {
-    {"notf", "emergency"},           {"notruf", "emergency"},          {"notlage", "emergency"},
-    {"in not", "emergency"},         {"emergenc", "emergency"},        {"polizei", "local_police"},
-    {"police", "local_police"},      {"integreat", "smartphone"},      {"smartphone", "smartphone"},
-    {"telefon", "wifi"},             {"internet", "wifi"},             {"wlan", "wifi"},
-    {"deutsch lernen", "translate"}, {"deutschkurs", "translate"},     {"sprach", "translate"},
-    {"dolmetsch", "translate"},      {"übersetz", "translate"},        {"language", "translate"},
-    {"german", "translate"},         {"niveau", "translate"},          {"level", "translate"},
-    {"alphabet", "translate"},       {"grammati", "translate"},        {"schwanger", "pregnant_woman"},
-    {"pregnan", "pregnant_woman"},   {"betreuung", "child_care"},      {"childcare", "child_care"},
-    {"kita", "child_care"},          {"famil", "family_restroom"},     {"kinder", "child_care"},
-    {"children", "child_care"},      {"senior", "elderly"},            {"inklusion", "accessible"},
-    {"inclusion", "accessible"},     {"behinderung", "accessible"},    {"disab", "accessible"},
-    {"schule", "school"},            {"school", "school"},             {"ausbildung", "work"},
-    {"training", "work"},            {"beruf", "work"},                {"bildung", "school"},
-    {"education", "school"},         {"studi", "school"},              {"universit", "school"},
-    {"hochschul", "school"},         {"arbeit", "work"},               {"karriere", "work"},
-    {"career", "work"},              {"job", "work"},                  {"praktikum", "work"},
-    {"internship", "work"},          {"work", "work"},                 {"gesundheit", "local_hospital"},
-    {"health", "local_hospital"},    {"ärzt", "medical_services"},     {"arzt", "medical_services"},
-    {"doctor", "medical_services"},  {"medizin", "medical_services"},  {"medical", "medical_services"},
-    {"kranken", "medical_services"}, {"hospital", "medical_services"}, {"apothek", "local_pharmacy"},
-    {"medikament", "local_pharmacy"}, {"pharmac", "local_pharmacy"},   {"impf", "vaccines"},
-    {"vaccin", "vaccines"},          {"masern", "vaccines"},           {"psych", "psychology"},
-    {"seelsorge", "psychology"},     {"energie", "bolt"},              {"energy", "bolt"},
-    {"strom", "bolt"},               {"electricity", "bolt"},          {"wohn", "house"},
-    {"miet", "house"},               {"housing", "house"},             {"renting", "house"},
-    {"einreise", "flight_land"},     {"entry", "flight_land"},         {"aufenthalt", "badge"},
-    {"residence", "badge"},          {"asyl", "badge"},                {"asylum", "badge"},
-    {"ukraine", "badge"},            {"einbürgerung", "badge"},        {"naturali", "badge"},
-    {"registrier", "how_to_reg"},    {"anmeld", "how_to_reg"},         {"regist", "how_to_reg"},
-    {"beratung", "support_agent"},   {"counsel", "support_agent"},     {"advice", "support_agent"},
-    {"recht", "gavel"},              {"law", "gavel"},                 {"rights", "gavel"},
-    {"konto", "savings"},            {"account", "savings"},           {"versicherung", "savings"},
-    {"insurance", "savings"},        {"vertr", "description"},         {"contract", "description"},
-    {"finanz", "euro"},              {"financ", "euro"},               {"geld", "euro"},
-    {"money", "euro"},               {"schuld", "euro"},               {"debt", "euro"},
-    {"leistung", "euro"},            {"benefit", "euro"},              {"behörde", "account_balance"},
-    {"amt für", "account_balance"},  {"landratsamt", "account_balance"}, {"bundesamt", "account_balance"},
-    {"authorit", "account_balance"}, {"office", "account_balance"},    {"fahrrad", "directions_bike"},
-    {"bicycle", "directions_bike"},  {"scooter", "electric_scooter"},  {"auto", "directions_car"},
-    {"car ", "directions_car"},      {"mobilität", "directions_bus"},  {"mobility", "directions_bus"},
-    {"verkehr", "directions_bus"},   {"transport", "directions_bus"},  {"einkauf", "shopping_cart"},
-    {"shopping", "shopping_cart"},   {"öffnungszeit", "schedule"},     {"opening hours", "schedule"},
-    {"feiertag", "event"},           {"holiday", "event"},             {"freizeit", "park"},
-    {"leisure", "park"},             {"natur", "forest"},              {"nature", "forest"},
-    {"sport", "sports_soccer"},      {"kultur", "local_library"},      {"culture", "local_library"},
-    {"religion", "church"},          {"begegnung", "groups"},          {"meeting", "groups"},
-    {"ehrenamt", "volunteer_activism"}, {"volunteer", "volunteer_activism"}, {"helfen", "volunteer_activism"},
-    {"hilfe", "support_agent"},      {"unterstützung", "support_agent"}, {"help", "support_agent"},
-    {"support", "support_agent"},    {"anlaufstelle", "support_agent"}, {"alltag", "wb_sunny"},
-    {"everyday", "wb_sunny"},        {"willkommen", "info"},           {"welcome", "info"},
-    {"wichtig", "info"},             {"important", "info"},            {"landkreis", "info"},
-    {"district", "info"},            {"leben in", "info"},             {"life in", "info"},
-};
-
-/* ASCII and German capitals in lower case, for keyword matching. */
-static void lower_title(const char *in, char *out, size_t size)
-{
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)in; *p && k + 1 < size; p++) {
-        unsigned char ch = *p;
-        if (ch >= 'A' && ch <= 'Z')
-            ch = (unsigned char)(ch + 32);
-        else if (k > 0 && (unsigned char)out[k - 1] == 0xC3 && (ch == 0x84 || ch == 0x96 || ch == 0x9C))
-            ch = (unsigned char)(ch + 0x20);
-        out[k++] = (char)ch;
-    }
-    out[k] = 0;
-}
-
-static const char *icon_for(const char *title, bool topic)
-{
-    char lower[512];
-    lower_title(title, lower, sizeof lower);
-    for (size_t i = 0; i < sizeof ICONS / sizeof ICONS[0]; i++)
-        if (strstr(lower, ICONS[i][0]))
-            return ICONS[i][1];
-    return topic ? "topic" : "article";
-}
-
-int import_derive_code(long id)
-{
-    long folded = id % 90000;
-    if (folded < 0)
-        folded += 90000;
-    return 10000 + (int)folded;
-}
-
-/* ---- reading the exports ---- */
-
-typedef struct ig_avail {
-    char lang[PACK_LANG_MAX];
-    long id;
-    char *path; /* normalized */
-} ig_avail;
-
-typedef struct ig_page {
-    long id, order;
-    char *path, *parent_path; /* normalized; parent_path NULL at the top */
-    char *title, *html;
-    long long updated_ms;
-    char date[11];
-    int day; /* YYMMDD of last_updated, for versions */
-    ig_avail *avail;
-    int avail_count;
-    int match; /* translation: its source page; source: unused */
-} ig_page;
-
-typedef struct ig_file {
-    char lang[PACK_LANG_MAX];
-    char name[256]; /* the file's base name, for messages and the report */
-    char region[64];
-    ig_page *pages;
-    int count;
-} ig_file;
-
-static void file_free(ig_file *f)
-{
-    for (int i = 0; i < f->count; i++) {
-        ig_page *p = &f->pages[i];
-        free(p->path);
-        free(p->parent_path);
-        free(p->title);
-        free(p->html);
-        for (int k = 0; k < p->avail_count; k++)
-            free(p->avail[k].path);
-        free(p->avail);
-    }
-    free(f->pages);
-    memset(f, 0, sizeof *f);
-}
-
-static const char *jstr(json_object *o, const char *key)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-               ? json_object_get_string(v)
-               : NULL;
-}
-
-/* A whole number, also when an export writes it as a string ("id": "5484709"). */
-static bool jlong(json_object *o, const char *key, long *out)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v))
-        return false;
-    if (json_object_is_type(v, json_type_int)) {
-        *out = (long)json_object_get_int64(v);
-        return true;
-    }
-    if (!json_object_is_type(v, json_type_string))
-        return false;
-    const char *text = json_object_get_string(v);
-    char *end;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (!*text || *end || errno)
-        return false;
-    *out = value;
-    return true;
-}
-
-/* The page's path; an export without one has it in the page's address. */
-static const char *jpath(json_object *o)
-{
-    const char *path = jstr(o, "path"), *url = path ? NULL : jstr(o, "url");
-    if (url && strstr(url, "://"))
-        path = strchr(strstr(url, "://") + 3, '/');
-    return path;
-}
-
-static char *norm_path(const char *path)
-{
-    char buf[2048];
-    if (!path || !import_integreat_path(path, buf, sizeof buf))
-        return NULL;
-    return strdup(buf);
-}
-
-/* "2023-11-20T14:06:57.529+01:00" → milliseconds since 1970 (UTC), the date as written and
- * YYMMDD of it. */
-static bool parse_time(const char *s, long long *ms, char date[11], int *day)
-{
-    int y, mo, d, h, mi, sec, n = 0;
-    char t;
-    /* ISO 8601, or the SQL form with a space that some exports use. */
-    if (!s || sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &t, &h, &mi, &sec, &n) != 7 ||
-        (t != 'T' && t != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31)
-        return false;
-    const char *p = s + n;
-    int frac = 0;
-    if (*p == '.') {
-        int digits = 0;
-        for (p++; isdigit((unsigned char)*p); p++)
-            if (digits < 3) {
-                frac = frac * 10 + (*p - '0');
-                digits++;
-            }
-        for (; digits < 3; digits++)
-            frac *= 10;
-    }
-    int offset = 0;
-    if (*p == 'Z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-            return false;
-        offset = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-        p += 6;
-    }
-    if (*p)
-        return false;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
-    *ms = ((long long)timegm(&tm) - offset * 60LL) * 1000 + frac;
-    snprintf(date, 11, "%04d-%02d-%02d", y, mo, d);
-    int v = (y - 2000) * 10000 + mo * 100 + d;
-    *day = v < 1 ? 1 : v > 999999 ? 999999 : v;
-    return true;
-}
 
 static char *read_all(const char *path, size_t *len, err *e)
 {
@@ -313,664 +37,11 @@ static char *read_all(const char *path, size_t *len, err *e)
     return s;
 }
 
-/* The language and region from a path "/region/lang/...". */
-static bool path_parts(const char *path, char *region, size_t rsize, char *lang, size_t lsize)
-{
-    if (!path || path[0] != '/')
-        return false;
-    const char *a = path + 1, *b = strchr(a, '/');
-    if (!b)
-        return false;
-    const char *c = strchr(b + 1, '/');
-    if (!c || c == b + 1)
-        return false;
-    snprintf(region, rsize, "%.*s", (int)(b - a), a);
-    snprintf(lang, lsize, "%.*s", (int)(c - b - 1), b + 1);
-    return true;
-}
-
-/* Integreat's codes: "de", "de-si", also with a region or script as BCP 47 writes it ("zh-CN"). */
-static bool valid_lang(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 2 || n >= PACK_LANG_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!(isalnum((unsigned char)s[i]) || s[i] == '-'))
-            return false;
-    return islower((unsigned char)s[0]);
-}
-
-static bool load_file(const char *path, ig_file *f, err *e)
-{
-    memset(f, 0, sizeof *f);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    snprintf(f->name, sizeof f->name, "%s", base);
-    size_t len;
-    char *text = read_all(path, &len, e);
-    if (!text)
-        return false;
-    json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-    if (!tok || len > (size_t)INT32_MAX) {
-        json_tokener_free(tok);
-        free(text);
-        return err_set(e, "%s: out of memory or too large", f->name);
-    }
-    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t offset = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    free(text);
-    if (!root || jerr != json_tokener_success) {
-        json_object_put(root);
-        return err_set(e, "%s: not valid JSON (%s at byte %zu)", f->name,
-                       jerr == json_tokener_continue ? "the file ends too early" : json_tokener_error_desc(jerr),
-                       offset);
-    }
-    bool ok = true;
-    if (!json_object_is_type(root, json_type_array)) {
-        ok = err_set(e, "%s: expected a JSON array of pages (Integreat's pages API)", f->name);
-    } else {
-        size_t n = json_object_array_length(root);
-        f->pages = calloc(n ? n : 1, sizeof *f->pages);
-        if (!f->pages)
-            ok = err_set(e, "out of memory");
-        for (size_t i = 0; ok && i < n; i++) {
-            json_object *o = json_object_array_get_idx(root, i), *parent, *avail;
-            ig_page *p = &f->pages[f->count];
-            const char *title = jstr(o, "title"), *content = jstr(o, "content"), *ppath = jpath(o);
-            long parent_id = 0;
-            if (!json_object_is_type(o, json_type_object) || !jlong(o, "id", &p->id) || !title || !ppath) {
-                ok = err_set(e, "%s: page %zu has no id, title or path", f->name, i + 1);
-                break;
-            }
-            f->count++;
-            p->match = -1;
-            if (!jlong(o, "order", &p->order))
-                p->order = 0;
-            if (!parse_time(jstr(o, "last_updated"), &p->updated_ms, p->date, &p->day) &&
-                !parse_time(jstr(o, "modified_gmt"), &p->updated_ms, p->date, &p->day)) {
-                ok = err_set(e, "%s: page %ld has no readable last_updated or modified_gmt", f->name, p->id);
-                break;
-            }
-            p->path = norm_path(ppath);
-            p->title = strdup(title);
-            p->html = strdup(content ? content : "");
-            if (json_object_object_get_ex(o, "parent", &parent) && json_object_is_type(parent, json_type_object) &&
-                jlong(parent, "id", &parent_id) && parent_id != 0)
-                p->parent_path = norm_path(jpath(parent));
-            if (!p->path || !p->title || !p->html || (parent_id != 0 && !p->parent_path)) {
-                ok = err_set(e, "%s: page %ld: bad path or parent path, or out of memory", f->name, p->id);
-                break;
-            }
-            char region[64], lang[64];
-            if (!path_parts(p->path, region, sizeof region, lang, sizeof lang)) {
-                ok = err_set(e, "%s: page %ld: path '%s' is not /region/language/...", f->name, p->id, ppath);
-                break;
-            }
-            if (f->count == 1) {
-                snprintf(f->region, sizeof f->region, "%s", region);
-                snprintf(f->lang, sizeof f->lang, "%s", lang);
-            } else if (strcmp(f->region, region) || strcmp(f->lang, lang)) {
-                ok = err_set(e, "%s: page %ld is in /%s/%s/, the file's first page in /%s/%s/: one region and "
-                                "language per file",
-                             f->name, p->id, region, lang, f->region, f->lang);
-                break;
-            }
-            if (json_object_object_get_ex(o, "available_languages", &avail) &&
-                json_object_is_type(avail, json_type_object)) {
-                int count = json_object_object_length(avail), k = 0;
-                p->avail = calloc(count ? (size_t)count : 1, sizeof *p->avail);
-                if (!p->avail) {
-                    ok = err_set(e, "out of memory");
-                    break;
-                }
-                json_object_object_foreach(avail, key, value)
-                {
-                    long other;
-                    if (k < count && json_object_is_type(value, json_type_object) && jlong(value, "id", &other) &&
-                        strlen(key) < PACK_LANG_MAX) {
-                        snprintf(p->avail[k].lang, sizeof p->avail[k].lang, "%s", key);
-                        p->avail[k].id = other;
-                        p->avail[k].path = norm_path(jpath(value));
-                        k++;
-                    }
-                }
-                p->avail_count = k;
-            }
-        }
-    }
-    json_object_put(root);
-    if (ok && f->count == 0) {
-        /* No page to read the language from: the file name says it (de.pages.json). */
-        snprintf(f->lang, sizeof f->lang, "%.*s", (int)strcspn(f->name, "._"), f->name);
-    }
-    if (ok && !valid_lang(f->lang))
-        ok = err_set(e, "%s: cannot tell the language ('%s')", f->name, f->lang);
-    if (!ok)
-        file_free(f);
-    return ok;
-}
-
-/* ---- the import ---- */
-
-/* What the import decides for each source-language page. */
-typedef struct page_info {
-    int parent; /* source page index, -1 at the top */
-    int children, position;
-    int code;
-    char folder[128];
-    bool topic;
-    int *trans;   /* per file: the matching page in that file, -1 when there is none */
-    char **texts; /* page.txt, then one file per language in `order` (NULL: missing) */
-} page_info;
-
-typedef struct path_entry {
-    const char *path;
-    int page; /* source page index */
-} path_entry;
-
-typedef struct code_entry {
-    int code;
-    long id;
-    char path[1024];
-    bool used;
-} code_entry;
-
-typedef struct tile_title {
-    int code;
-    char lang[PACK_LANG_MAX];
-    char title[256];
-    int line;
-    bool used;
-} tile_title;
-
-typedef struct importer {
-    const import_options *o;
-    import_summary *sum;
-    const char *source_lang;
-    ig_file *files;
-    int file_count, source;
-    int order[PACK_LANGUAGES_MAX]; /* files in region.txt's order: the source first */
-    ig_page *src;                  /* the source-language pages */
-    int n;
-    page_info *info;
-    path_entry *paths; /* every path a link may use, sorted */
-    int path_count;
-    path_entry *slugs; /* "/region/lang/last-part/": Integreat finds a moved page by it */
-    int slug_count;
-    code_entry *codes;
-    int code_count, code_cap;
-    tile_title *tiles;
-    int tile_count;
-    bool tiles_file; /* the staff's file exists: never overwritten */
-    char region[64], version[64], licence[600], source_text[1200];
-    char codes_text[8][16]; /* scratch for resolve: page codes as strings */
-    int codes_next;
-    int icon_kinds[8];
-    /* The report's parts. */
-    sb problems, missing, outdated, images, links;
-    sb region_file, report;
-} importer;
-
-static int compare_path_entries(const void *a, const void *b)
-{
-    const path_entry *x = a, *y = b;
-    int c = strcmp(x->path, y->path);
-    return c ? c : x->page - y->page;
-}
-
-/* "/region/lang/a/b/c/" → "/region/lang/c/"; false for a path with fewer parts. */
-static bool slug_key(const char *path, char *out, size_t size)
-{
-    const char *p = path;
-    for (int k = 0; k < 2; k++) {
-        p = strchr(p + 1, '/');
-        if (!p)
-            return false;
-    }
-    size_t n = strlen(path);
-    while (n && path[n - 1] == '/')
-        n--;
-    size_t start = n;
-    while (start && path[start - 1] != '/')
-        start--;
-    if (start <= (size_t)(p - path))
-        return snprintf(out, size, "%s", path) < (int)size;
-    return snprintf(out, size, "%.*s%.*s/", (int)(p - path + 1), path, (int)(n - start), path + start) < (int)size;
-}
-
-static int find_entry(const path_entry *entries, int count, const char *path)
-{
-    int lo = 0, hi = count - 1, found = -1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(entries[mid].path, path);
-        if (c == 0) {
-            found = mid;
-            hi = mid - 1;
-        } else if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    return found;
-}
-
-static const char *resolve_path(void *user, const char *path)
-{
-    importer *im = user;
-    int found = find_entry(im->paths, im->path_count, path), page = found >= 0 ? im->paths[found].page : -1;
-    char key[2048];
-    if (found < 0 && slug_key(path, key, sizeof key)) {
-        /* Moved since the link was written: the last part of a path is unique in a region
-         * and language. Only when one page has it. */
-        found = find_entry(im->slugs, im->slug_count, key);
-        page = found >= 0 ? im->slugs[found].page : -1;
-        for (int k = found + 1; found >= 0 && k < im->slug_count && !strcmp(im->slugs[k].path, key); k++)
-            if (im->slugs[k].page != page)
-                page = -1;
-    }
-    if (page < 0)
-        return NULL;
-    char *out = im->codes_text[im->codes_next++ % 8];
-    snprintf(out, 16, "%d", im->info[page].code);
-    return out;
-}
-
-static int find_source_by_id(const importer *im, long id)
-{
-    for (int i = 0; i < im->n; i++)
-        if (im->src[i].id == id)
-            return i;
-    return -1;
-}
-
-static int find_source_by_path(const importer *im, const char *path)
-{
-    for (int i = 0; path && i < im->n; i++)
-        if (!strcmp(im->src[i].path, path))
-            return i;
-    return -1;
-}
-
-static const char *last_segment(const char *path, size_t *len)
-{
-    size_t n = strlen(path);
-    while (n && path[n - 1] == '/')
-        n--;
-    size_t start = n;
-    while (start && path[start - 1] != '/')
-        start--;
-    *len = n - start;
-    return path + start;
-}
-
-/* The parent of each source page; a parent missing from the export: its nearest ancestor
- * that is there, else the top (reported). */
-static void build_tree(importer *im, sb *report)
-{
-    for (int i = 0; i < im->n; i++) {
-        const ig_page *p = &im->src[i];
-        int parent = -1;
-        if (p->parent_path) {
-            parent = find_source_by_path(im, p->parent_path);
-            char up[2048];
-            snprintf(up, sizeof up, "%s", p->parent_path);
-            while (parent < 0 && strlen(up) > 1) {
-                up[strlen(up) - 1] = 0;
-                char *slash = strrchr(up, '/');
-                if (!slash)
-                    break;
-                slash[1] = 0;
-                parent = find_source_by_path(im, up);
-            }
-            if (parent < 0 || parent == i) {
-                parent = -1;
-                sb_addf(report, "  page %ld (%s): its parent %s is not in the export; put on the home screen\n", p->id,
-                        p->title, p->parent_path);
-            } else if (strcmp(im->src[parent].path, p->parent_path)) {
-                sb_addf(report, "  page %ld (%s): its parent %s is not in the export; put under %s\n", p->id,
-                        p->title, p->parent_path, im->src[parent].path);
-            }
-        }
-        im->info[i].parent = parent;
-    }
-    /* A cycle cannot come from a tree of paths, but a broken export could make one. */
-    for (int i = 0; i < im->n; i++) {
-        int steps = 0;
-        for (int p = im->info[i].parent; p >= 0 && steps <= im->n; p = im->info[p].parent)
-            steps++;
-        if (steps > im->n) {
-            im->info[i].parent = -1;
-            sb_addf(report, "  page %ld (%s): its parents form a loop; put on the home screen\n", im->src[i].id,
-                    im->src[i].title);
-        }
-    }
-    for (int i = 0; i < im->n; i++)
-        if (im->info[i].parent >= 0)
-            im->info[im->info[i].parent].children++;
-    /* Positions: siblings by Integreat's order, then id. */
-    for (int i = 0; i < im->n; i++) {
-        int pos = 1;
-        for (int j = 0; j < im->n; j++) {
-            if (j == i || im->info[j].parent != im->info[i].parent)
-                continue;
-            const ig_page *a = &im->src[j], *b = &im->src[i];
-            if (a->order < b->order || (a->order == b->order && a->id < b->id))
-                pos++;
-        }
-        im->info[i].position = pos;
-        im->info[i].topic = im->info[i].children > 0;
-    }
-}
-
-static const ig_avail *avail_of(const ig_page *p, const char *lang)
-{
-    for (int k = 0; k < p->avail_count; k++)
-        if (!strcmp(p->avail[k].lang, lang))
-            return &p->avail[k];
-    return NULL;
-}
-
-/* Each translation to its source page: by the source's available_languages, else by the
- * translation's own. */
-static void match_translations(importer *im, sb *report)
-{
-    for (int f = 0; f < im->file_count; f++) {
-        ig_file *file = &im->files[f];
-        for (int i = 0; i < im->n; i++)
-            im->info[i].trans[f] = f == im->source ? i : -1;
-        if (f == im->source)
-            continue;
-        for (int i = 0; i < im->n; i++) {
-            const ig_avail *a = avail_of(&im->src[i], file->lang);
-            for (int t = 0; a && t < file->count; t++)
-                if (file->pages[t].id == a->id && file->pages[t].match < 0) {
-                    file->pages[t].match = i;
-                    im->info[i].trans[f] = t;
-                    break;
-                }
-        }
-        for (int t = 0; t < file->count; t++) {
-            ig_page *p = &file->pages[t];
-            if (p->match >= 0)
-                continue;
-            const ig_avail *a = avail_of(p, im->files[im->source].lang);
-            int s = a ? find_source_by_id(im, a->id) : -1;
-            if (s >= 0 && im->info[s].trans[f] < 0) {
-                p->match = s;
-                im->info[s].trans[f] = t;
-            } else {
-                sb_addf(report, "  %s: page %ld (%s) has no %s page in the export: not imported\n", file->lang, p->id,
-                        p->title, im->files[im->source].lang);
-            }
-        }
-    }
-}
-
-static void trim_in_place(char *s)
-{
-    char *start = s;
-    while (*start == ' ' || *start == '\t')
-        start++;
-    memmove(s, start, strlen(start) + 1);
-    for (size_t n = strlen(s); n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r');)
-        s[--n] = 0;
-}
-
-static bool add_code(importer *im, int code, long id, const char *path, bool used)
-{
-    if (im->code_count == im->code_cap) {
-        int cap = im->code_cap ? im->code_cap * 2 : 256;
-        code_entry *bigger = realloc(im->codes, (size_t)cap * sizeof *bigger);
-        if (!bigger)
-            return false;
-        im->codes = bigger;
-        im->code_cap = cap;
-    }
-    code_entry *c = &im->codes[im->code_count++];
-    c->code = code;
-    c->id = id;
-    snprintf(c->path, sizeof c->path, "%s", path);
-    c->used = used;
-    return true;
-}
-
-/* integreat-codes.txt from an earlier import: "code | id | path" lines. */
-/* Reads a file of lines "a | b | c" kept beside the sources (# starts a comment): `line`
- * takes the three trimmed fields of each; a missing file is no error. */
-typedef bool (*bar_line_fn)(importer *im, char *field[3], const char *path, int number, err *e);
-
-static bool read_bar_file(importer *im, const char *path, const char *expected, bar_line_fn line_fn, err *e)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return errno == ENOENT || err_set(e, "cannot read %s: %s", path, strerror(errno));
-    char line[2048];
-    int number = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        number++;
-        line[strcspn(line, "\r\n")] = 0;
-        trim_in_place(line);
-        if (!line[0] || line[0] == '#')
-            continue;
-        char *bar1 = strchr(line, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
-        if (!bar2) {
-            ok = err_set(e, "%s:%d: expected '%s'", path, number, expected);
-            break;
-        }
-        *bar1 = *bar2 = 0;
-        char *field[3] = {line, bar1 + 1, bar2 + 1};
-        for (int k = 0; k < 3; k++)
-            trim_in_place(field[k]);
-        ok = line_fn(im, field, path, number, e);
-    }
-    fclose(f);
-    return ok;
-}
-
-static bool code_line(importer *im, char *field[3], const char *path, int number, err *e)
-{
-    char *end1, *end2;
-    long c = strtol(field[0], &end1, 10), i = strtol(field[1], &end2, 10);
-    if (*end1 || *end2 || c < 1 || c > 999999 || strlen(field[0]) > 6)
-        return err_set(e, "%s:%d: code and id must be numbers (a code has 1 to 6 digits)", path, number);
-    for (int k = 0; k < im->code_count; k++)
-        if (im->codes[k].code == c)
-            return err_set(e, "%s:%d: code %ld is listed twice", path, number, c);
-    char *np = norm_path(field[2]);
-    bool ok = add_code(im, (int)c, i, np ? np : field[2], false);
-    free(np);
-    return ok;
-}
-
-static bool tile_title_line(importer *im, char *field[3], const char *path, int number, err *e)
-{
-    const char *lang = field[1], *title = field[2];
-    char *end;
-    long c = strtol(field[0], &end, 10);
-    if (*end || c < 1 || c > 999999 || !valid_lang(lang) || !title[0] || strlen(title) >= 256)
-        return err_set(e, "%s:%d: expected a page code, a language code and a title of at most 255 bytes", path,
-                       number);
-    for (int k = 0; k < im->tile_count; k++)
-        if (im->tiles[k].code == c && !strcmp(im->tiles[k].lang, lang))
-            return err_set(e, "%s:%d: page %ld in %s already has a tile title on line %d", path, number, c, lang,
-                           im->tiles[k].line);
-    tile_title *bigger = realloc(im->tiles, (size_t)(im->tile_count + 1) * sizeof *bigger);
-    if (!bigger)
-        return err_set(e, "out of memory");
-    im->tiles = bigger;
-    tile_title *t = &im->tiles[im->tile_count++];
-    *t = (tile_title){.code = (int)c, .line = number};
-    snprintf(t->lang, sizeof t->lang, "%s", lang);
-    snprintf(t->title, sizeof t->title, "%s", title);
-    return true;
-}
-
-static bool read_codes(importer *im, const char *path, err *e)
-{
-    return read_bar_file(im, path, "code | Integreat id | path", code_line, e);
-}
-
-static bool read_tile_titles(importer *im, const char *path, err *e)
-{
-    im->tiles_file = access(path, F_OK) == 0;
-    return read_bar_file(im, path, "code | language | tile title", tile_title_line, e);
-}
-
-static tile_title *tile_title_of(importer *im, int code, const char *lang)
-{
-    for (int k = 0; k < im->tile_count; k++)
-        if (im->tiles[k].code == code && !strcmp(im->tiles[k].lang, lang))
-            return &im->tiles[k];
-    return NULL;
-}
-
-static bool code_taken(const importer *im, int code)
-{
-    for (int k = 0; k < im->code_count; k++)
-        if (im->codes[k].code == code)
-            return true;
-    return false;
-}
-
-/* Codes: kept from integreat-codes.txt (by id, else by the last part of the path), new ones
- * derived from the id, oldest pages first. */
-static bool assign_codes(importer *im, int *new_codes)
-{
-    for (int i = 0; i < im->n; i++)
-        im->info[i].code = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < im->n; i++) {
-            if (im->info[i].code)
-                continue;
-            size_t seg_len;
-            const char *seg = last_segment(im->src[i].path, &seg_len);
-            for (int k = 0; k < im->code_count; k++) {
-                code_entry *c = &im->codes[k];
-                if (c->used)
-                    continue;
-                size_t len;
-                const char *cseg = last_segment(c->path, &len);
-                if (pass == 0 ? c->id == im->src[i].id : (len == seg_len && !strncmp(cseg, seg, len))) {
-                    c->used = true;
-                    c->id = im->src[i].id;
-                    snprintf(c->path, sizeof c->path, "%s", im->src[i].path);
-                    im->info[i].code = c->code;
-                    break;
-                }
-            }
-        }
-    *new_codes = 0;
-    for (;;) {
-        int next = -1;
-        for (int i = 0; i < im->n; i++)
-            if (!im->info[i].code && (next < 0 || im->src[i].id < im->src[next].id))
-                next = i;
-        if (next < 0)
-            break;
-        int code = import_derive_code(im->src[next].id);
-        for (int tries = 0; code_taken(im, code); tries++) {
-            if (tries > 90000)
-                return false;
-            code = code == 99999 ? 10000 : code + 1;
-        }
-        if (!add_code(im, code, im->src[next].id, im->src[next].path, true))
-            return false;
-        im->info[next].code = code;
-        (*new_codes)++;
-    }
-    return true;
-}
-
-static int compare_codes(const void *a, const void *b)
-{
-    const code_entry *x = a, *y = b;
-    return x->code - y->code;
-}
-
-/* The folder name: code and the German path's last part in plain ASCII. */
-static void folder_name(const ig_page *p, int code, char *out, size_t size)
-{
-    size_t seg_len;
-    const char *seg = last_segment(p->path, &seg_len);
-    char slug[64];
-    size_t k = 0;
-    for (size_t i = 0; i < seg_len && k + 3 < sizeof slug - 1; i++) {
-        unsigned char ch = (unsigned char)seg[i];
-        const char *add = NULL;
-        char one[2] = {0, 0};
-        if (ch == 0xC3 && i + 1 < seg_len) {
-            unsigned char nx = (unsigned char)seg[++i];
-            add = nx == 0xA4 || nx == 0x84 ? "ae" : nx == 0xB6 || nx == 0x96 ? "oe" : nx == 0xBC || nx == 0x9C ? "ue"
-                  : nx == 0x9F                                                ? "ss"
-                                                                              : "";
-        } else if (isalnum(ch)) {
-            one[0] = (char)tolower(ch);
-            add = one;
-        } else if (ch == '-' || ch == '_' || ch == ' ') {
-            add = k && slug[k - 1] != '-' ? "-" : "";
-        } else {
-            add = "";
-        }
-        for (; *add && k + 1 < sizeof slug; add++)
-            slug[k++] = *add;
-    }
-    while (k > 40)
-        k--;
-    while (k && slug[k - 1] == '-')
-        k--;
-    slug[k] = 0;
-    snprintf(out, size, k ? "%d-%s" : "%d", code, slug);
-}
-
-/* One header line's value: one line, white space collapsed, entities decoded. */
-static char *header_value(const char *in)
-{
-    char *decoded = NULL;
-    if (strchr(in, '&') && !strchr(in, '<')) {
-        sb wrapped = {0};
-        sb_add(&wrapped, "<p>");
-        sb_add(&wrapped, in);
-        sb_add(&wrapped, "</p>");
-        if (!wrapped.oom) {
-            htmlDocPtr doc = htmlReadMemory(wrapped.s, (int)wrapped.len, NULL, "UTF-8",
-                                            HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                                HTML_PARSE_RECOVER);
-            xmlChar *text = doc ? xmlNodeGetContent(xmlDocGetRootElement(doc)) : NULL;
-            if (text)
-                decoded = strdup((const char *)text);
-            xmlFree(text);
-            xmlFreeDoc(doc);
-        }
-        sb_free(&wrapped);
-    }
-    const char *s = decoded ? decoded : in;
-    sb out = {0};
-    bool space = false;
-    while (*s) {
-        uint32_t ch = utf8_next(&s);
-        if (import_is_space(ch) || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v') {
-            space = true;
-            continue;
-        }
-        if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0) || ch == 0xFEFF)
-            continue;
-        if (space && out.len)
-            sb_add(&out, " ");
-        space = false;
-        sb_cp(&out, ch);
-    }
-    free(decoded);
-    return sb_take(&out);
-}
 
 /* The summary: the first paragraph's first sentence, at most about 110 bytes. */
 static char *summary_of(const char *words)
 {
-    char *s = header_value(words ? words : "");
+    char *s = import_header_value(words ? words : "", 0, NULL);
     if (!s)
         return NULL;
     size_t n = strlen(s), cut = n;
@@ -987,8 +58,15 @@ static char *summary_of(const char *words)
         cut = space ? space : 110;
         while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80)
             cut--;
-        while (cut && strchr(",;:-–", s[cut - 1]))
-            cut--;
+        /* No punctuation before the ellipsis; the dash is three bytes, taken off whole. */
+        for (;;) {
+            if (cut && strchr(",;:-", s[cut - 1]))
+                cut--;
+            else if (cut >= 3 && !memcmp(s + cut - 3, "–", 3))
+                cut -= 3;
+            else
+                break;
+        }
         s[cut] = 0;
         char *longer = realloc(s, cut + 4);
         if (!longer) {
@@ -1005,7 +83,7 @@ static char *summary_of(const char *words)
 
 static bool mkdir_p(const char *path, err *e)
 {
-    char buf[1024];
+    char buf[IMPORT_PATH_BUF];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1; *p; p++)
         if (*p == '/') {
@@ -1035,21 +113,32 @@ static bool remove_tree(const char *path)
     return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
-static bool write_text(const char *path, const char *text, err *e)
+/* Written through a temporary file. */
+static bool write_bytes(const char *path, const char *bytes, size_t n, err *e)
 {
-    char tmp[1100];
+    char tmp[IMPORT_PATH_BUF + 8];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return err_set(e, "cannot write %s: %s", tmp, strerror(errno));
-    size_t n = strlen(text);
-    bool ok = fwrite(text, 1, n, f) == n;
+    bool ok = fwrite(bytes, 1, n, f) == n;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         unlink(tmp);
         return err_set(e, "cannot write %s: %s", path, strerror(errno));
     }
     return true;
+}
+
+/* A source file: refused when it is not strict UTF-8, which `check` would refuse (every
+ * input is cleaned before; this catches a mistake of ours before it reaches a kiosk). */
+static bool write_text(const char *path, const char *text, err *e)
+{
+    size_t n = strlen(text);
+    if (!import_utf8_valid(text, n))
+        return err_set(e, "%s would not be valid UTF-8: a fault of the importer (please report it with the export)",
+                       path);
+    return write_bytes(path, text, n, e);
 }
 
 /* A folder that holds something not written by this importer is not replaced. */
@@ -1076,23 +165,33 @@ static bool check_out_dir(const char *dir, bool *previous, err *e)
     return true;
 }
 
-static void licence_from_file(const char *path, char *out, size_t size)
+/* The licence's name from its file: its first line and its Copyright line, cleaned. */
+static char *licence_from_file(const char *path, import_fixes *fixes)
 {
-    out[0] = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[512], first[512] = "", copyright[512] = "";
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = 0;
-        trim_in_place(line);
-        if (!first[0] && line[0])
-            snprintf(first, sizeof first, "%s", line);
-        else if (!copyright[0] && !strncasecmp(line, "copyright", 9))
-            snprintf(copyright, sizeof copyright, "%s", line);
+    size_t len;
+    err ignored;
+    char *text = read_all(path, &len, &ignored);
+    if (!text)
+        return strdup("");
+    char *first = NULL, *copyright = NULL;
+    for (char *line = text, *next; line && *line && !(first && copyright); line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        char *value = import_header_value(line, 0, fixes);
+        if (value && !first && value[0])
+            first = value;
+        else if (value && !copyright && !strncasecmp(value, "copyright", 9))
+            copyright = value;
+        else
+            free(value);
     }
-    fclose(f);
-    snprintf(out, size, "%s%s%s", first, first[0] && copyright[0] ? ", " : "", copyright);
+    free(text);
+    sb out = {0};
+    sb_addf(&out, "%s%s%s", first ? first : "", first && copyright ? ", " : "", copyright ? copyright : "");
+    free(first);
+    free(copyright);
+    return sb_take(&out);
 }
 
 static const char *lang_name(const importer *im, int f) { return im->files[f].lang; }
@@ -1105,7 +204,12 @@ static bool load_exports(importer *im, err *e)
     if (!im->files)
         return err_set(e, "out of memory");
     for (int f = 0; f < o->file_count; f++) {
-        if (!load_file(o->files[f], &im->files[f], e))
+        const char *path = o->files[f], *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        size_t len;
+        char *text = read_all(path, &len, e);
+        bool ok = text && import_export_parse(text, len, base, &im->files[f], e);
+        free(text);
+        if (!ok)
             return false;
         im->file_count = f + 1;
         for (int g = 0; g < f; g++)
@@ -1114,6 +218,8 @@ static bool load_exports(importer *im, err *e)
                                im->files[f].lang);
         if (!strcmp(im->files[f].lang, im->source_lang))
             im->source = f;
+        if (im->files[f].notes.len)
+            sb_add(&im->problems, im->files[f].notes.s);
     }
     if (im->source < 0)
         return err_set(e, "no export in the source language '%s' (give --source-language, or its file)",
@@ -1127,16 +233,15 @@ static bool load_exports(importer *im, err *e)
     im->n = im->files[im->source].count;
     if (!im->n)
         return err_set(e, "%s has no pages", im->files[im->source].name);
-    snprintf(im->region, sizeof im->region, "%s", o->region ? o->region : im->files[im->source].region);
-    for (const char *p = im->region; *p; p++)
-        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-' && *p != '_')
-            return err_set(e, "region '%s' must be a short lower-case name (give --region)", im->region);
-    /* Duplicate ids or paths in the source export would make codes and links ambiguous. */
-    for (int i = 0; i < im->n; i++)
-        for (int j = i + 1; j < im->n; j++)
-            if (im->src[i].id == im->src[j].id || !strcmp(im->src[i].path, im->src[j].path))
-                return err_set(e, "%s: pages %ld and %ld have the same id or path", im->files[im->source].name,
-                               im->src[i].id, im->src[j].id);
+    const char *region = o->region ? o->region : im->files[im->source].region;
+    bool short_name = region[0] && strlen(region) < sizeof im->region;
+    for (const char *p = region; *p; p++)
+        short_name &= islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_';
+    if (!short_name)
+        return err_set(e, "region '%.80s' must be a short lower-case name of at most %zu letters, digits, - or _ "
+                          "(give --region)",
+                       region, sizeof im->region - 1);
+    snprintf(im->region, sizeof im->region, "%s", region);
     im->info = calloc((size_t)im->n, sizeof *im->info);
     int *trans = calloc((size_t)im->n * (size_t)im->file_count, sizeof *trans);
     char **texts = calloc((size_t)im->n * (size_t)(im->file_count + 1), sizeof *texts);
@@ -1152,41 +257,8 @@ static bool load_exports(importer *im, err *e)
     return true;
 }
 
-/* Every path a link may use: each imported page's, and the other languages' paths of the
- * source pages (links often point at the Arabic or English version); and by the last part. */
-static bool build_link_table(importer *im, err *e)
-{
-    int cap = 1;
-    for (int f = 0; f < im->file_count; f++)
-        cap += im->files[f].count;
-    for (int i = 0; i < im->n; i++)
-        cap += im->src[i].avail_count;
-    im->paths = calloc((size_t)cap, sizeof *im->paths);
-    im->slugs = calloc((size_t)cap, sizeof *im->slugs);
-    if (!im->paths || !im->slugs)
-        return err_set(e, "out of memory");
-    for (int f = 0; f < im->file_count; f++)
-        for (int t = 0; t < im->files[f].count; t++) {
-            int s = f == im->source ? t : im->files[f].pages[t].match;
-            if (s >= 0)
-                im->paths[im->path_count++] = (path_entry){im->files[f].pages[t].path, s};
-        }
-    for (int i = 0; i < im->n; i++)
-        for (int k = 0; k < im->src[i].avail_count; k++)
-            if (im->src[i].avail[k].path)
-                im->paths[im->path_count++] = (path_entry){im->src[i].avail[k].path, i};
-    qsort(im->paths, (size_t)im->path_count, sizeof *im->paths, compare_path_entries);
-    for (int k = 0; k < im->path_count; k++) {
-        char key[2048];
-        char *copy = slug_key(im->paths[k].path, key, sizeof key) ? strdup(key) : NULL;
-        if (copy)
-            im->slugs[im->slug_count++] = (path_entry){copy, im->paths[k].page};
-    }
-    qsort(im->slugs, (size_t)im->slug_count, sizeof *im->slugs, compare_path_entries);
-    return true;
-}
-
-/* Version (the newest page's date unless given) and licence. */
+/* Version (the newest page's date unless given), licence and the source line, which must
+ * fit region.txt's `source` whole. */
 static bool settle_metadata(importer *im, err *e)
 {
     const import_options *o = im->o;
@@ -1198,20 +270,37 @@ static bool settle_metadata(importer *im, err *e)
                 if (strcmp(im->files[f].pages[t].date, im->version) > 0)
                     snprintf(im->version, sizeof im->version, "%s", im->files[f].pages[t].date);
     }
-    if (!im->version[0] || strpbrk(im->version, "\r\n"))
-        return err_set(e, "bad version '%s'", im->version);
-    if (o->licence)
-        snprintf(im->licence, sizeof im->licence, "%s", o->licence);
-    else if (o->licence_file)
-        licence_from_file(o->licence_file, im->licence, sizeof im->licence);
+    if (!im->version[0])
+        return err_set(e, "no page has a readable date to make the version from: give --version");
+    import_fixes fixes = {0};
+    im->licence = o->licence ? import_header_value(o->licence, 0, &fixes)
+                  : o->licence_file ? licence_from_file(o->licence_file, &fixes)
+                                    : strdup("");
+    if (!im->licence)
+        return err_set(e, "out of memory");
     if (!im->licence[0])
         sb_add(&im->problems, "  no licence given (--licence or --licence-file): the region file says to ask the "
                               "Integreat region\n");
-    for (char *p = im->licence; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    snprintf(im->source_text, sizeof im->source_text, "Integreat (https://integreat.app/%s/), %s export of %s%s%s",
-             im->region, im->region, im->version, im->licence[0] ? "; " : "", im->licence);
+    sb source = {0};
+    sb_addf(&source, "Integreat (https://integreat.app/%s/), %s export of %s%s", im->region, im->region, im->version,
+            im->licence[0] ? "; " : "");
+    size_t room = IMPORT_FIELD_MAX(source) > source.len ? IMPORT_FIELD_MAX(source) - source.len : 0;
+    char *licence = room > 8 ? import_header_value(im->licence, room, &fixes) : strdup("");
+    sb_add(&source, licence ? licence : "");
+    /* region.txt's contact line names the same (cut) licence. */
+    free(im->licence);
+    im->licence = licence;
+    im->source_text = sb_take(&source);
+    if (!im->source_text || !im->licence)
+        return err_set(e, "out of memory");
+    if (fixes.invalid || fixes.controls || fixes.bidi)
+        sb_addf(&im->problems, "  the licence text had %d bytes that are not UTF-8 (replaced by U+FFFD), %d control "
+                               "and %d bidi control characters (removed)\n",
+                fixes.invalid, fixes.controls, fixes.bidi);
+    if (fixes.cut)
+        sb_addf(&im->problems, "  the licence text is cut at a word in region.txt's source line (at most %zu "
+                               "bytes)\n",
+                IMPORT_FIELD_MAX(source));
     return true;
 }
 
@@ -1224,7 +313,7 @@ static char *page_file(const importer *im, int i)
     sb_addf(&page, "code: %d\nparent: ", in->code);
     if (in->parent >= 0)
         sb_addf(&page, "%d", im->info[in->parent].code);
-    sb_addf(&page, "\norder: %d\nicon: %s\nkind: %s\n", in->position, icon_for(sp->title, in->topic),
+    sb_addf(&page, "\norder: %d\nicon: %s\nkind: %s\n", in->position, import_icon_for(sp->title, in->topic),
             in->topic ? "topic" : "article");
     return sb_take(&page);
 }
@@ -1244,17 +333,52 @@ static bool convert_text(importer *im, int i, int k, err *e)
     }
     const ig_page *tp = &im->files[f].pages[t];
     import_html_info info;
-    char *body = import_html(tp->html, strlen(tp->html), resolve_path, im, &info);
-    char *title = header_value(tp->title);
+    char *body = import_html(tp->html, strlen(tp->html), import_resolve_path, im, &info);
+    import_fixes title_fixes = tp->title_fixes, text_fixes = tp->html_fixes;
+    char *title = import_header_value(tp->title, IMPORT_TITLE_MAX, &title_fixes);
     char *summary = body ? summary_of(info.summary) : NULL;
     bool ok = body && title && summary;
     if (ok && !title[0]) {
+        /* No title: the last part of its path, else its code. */
         size_t len;
-        const char *seg = last_segment(tp->path, &len);
+        const char *seg = import_last_segment(tp->path, &len);
+        char *from_path = strndup(seg, len);
         free(title);
-        title = strndup(seg, len);
+        title = from_path ? import_header_value(from_path, IMPORT_TITLE_MAX, NULL) : NULL;
+        free(from_path);
+        bool by_code = title && !title[0];
+        if (by_code) {
+            free(title);
+            title = malloc(16);
+            if (title)
+                snprintf(title, 16, "%d", in->code);
+        }
         ok = title != NULL;
-        sb_addf(&im->problems, "  %s: page %d has no title; its path is used\n", lang_name(im, f), in->code);
+        sb_addf(&im->problems, "  %s: page %d has no title; %s is used\n", lang_name(im, f), in->code,
+                by_code ? "its code" : "the last part of its path");
+    }
+    if (body) {
+        text_fixes.controls += info.controls;
+        text_fixes.bidi += info.bidi;
+        if (info.word_breaks)
+            sb_addf(&im->problems, "  page %ld (%s): the text has words longer than %d bytes (pasted data?): %d "
+                                   "invisible line break opportunities (U+200B) put in\n",
+                    tp->id, lang_name(im, f), IMPORT_WORD_MAX, info.word_breaks);
+        if (info.paragraph_splits)
+            sb_addf(&im->problems, "  page %ld (%s): %d paragraphs longer than %d KiB or with more than %d links "
+                                   "and bold parts: each goes on as a new paragraph\n",
+                    tp->id, lang_name(im, f), info.paragraph_splits, IMPORT_PARAGRAPH_MAX >> 10,
+                    IMPORT_PARAGRAPH_MARKS_MAX);
+        if (info.cut_bytes)
+            sb_addf(&im->problems, "  page %ld (%s): the text is longer than the %d KiB a page may have: the last "
+                                   "%zu KiB are left out (split the page in Integreat)\n",
+                    tp->id, lang_name(im, f), IMPORT_TEXT_MAX >> 10, (info.cut_bytes + 1023) >> 10);
+        if (info.truncated)
+            sb_addf(&im->problems, "  page %ld (%s): its HTML nests deeper than 256 levels and is read only up to "
+                                   "there: the text after that is missing\n",
+                    tp->id, lang_name(im, f));
+        import_fixes_note(&im->problems, tp->id, lang_name(im, f), "title", &title_fixes, IMPORT_TITLE_MAX);
+        import_fixes_note(&im->problems, tp->id, lang_name(im, f), "text", &text_fixes, 0);
     }
     if (ok) {
         sum->images += info.images;
@@ -1276,23 +400,27 @@ static bool convert_text(importer *im, int i, int k, err *e)
                     lang_name(im, f), in->code, title);
         sb text = {0};
         sb_addf(&text, "title: %s\nsummary: %s\n", title, summary);
-        tile_title *tile = tile_title_of(im, in->code, lang_name(im, f));
+        tile_title *tile = import_tile_title_of(im, in->code, lang_name(im, f));
         if (tile) {
             tile->used = true;
             sb_addf(&text, "tile-title: %s\n", tile->title);
         }
+        /* A page without a readable date counts as older than every dated one; a source
+         * text without one has version 1, so its translations are outdated. */
+        int version = sp->dated ? sp->day : 1;
         if (f == im->source) {
-            sb_addf(&text, "version: %d\n", sp->day);
+            sb_addf(&text, "version: %d\n", version);
         } else {
             /* Updated before the source text: translated from an earlier version of it. */
-            int from = sp->day;
-            if (tp->updated_ms < sp->updated_ms) {
-                from = tp->day < sp->day - 1 ? tp->day : sp->day - 1;
+            int from = version;
+            if (!tp->dated || !sp->dated || tp->updated_ms < sp->updated_ms) {
+                from = tp->dated && tp->day < version - 1 ? tp->day : version - 1;
                 if (from < 0)
                     from = 0;
                 ls->outdated++;
                 sb_addf(&im->outdated, "  %s: %d %s (%s updated %s, %s %s)\n", lang_name(im, f), in->code, sp->title,
-                        lang_name(im, f), tp->date, im->source_lang, sp->date);
+                        lang_name(im, f), tp->dated ? tp->date : "at an unknown time", im->source_lang,
+                        sp->dated ? sp->date : "at an unknown time");
             }
             sb_addf(&text, "translated-from: %d\nreview: %s\n", from, im->o->machine ? "machine" : "done");
         }
@@ -1320,7 +448,9 @@ static bool convert_pages(importer *im, err *e)
         snprintf(sum->langs[k].code, sizeof sum->langs[k].code, "%s", im->files[im->order[k]].lang);
     for (int i = 0; i < im->n; i++) {
         page_info *in = &im->info[i];
-        folder_name(&im->src[i], in->code, in->folder, sizeof in->folder);
+        if (in->left_out)
+            continue;
+        import_folder_name(&im->src[i], in->code, in->folder, sizeof in->folder);
         sum->pages++;
         sum->top_level += in->parent < 0;
         sum->topics += in->topic;
@@ -1332,7 +462,7 @@ static bool convert_pages(importer *im, err *e)
                 return false;
     }
     for (int k = 0; k < im->file_count; k++) {
-        const ig_file *file = &im->files[im->order[k]];
+        const import_export *file = &im->files[im->order[k]];
         for (int t = 0; k && t < file->count; t++)
             sum->langs[k].unmatched += file->pages[t].match < 0;
     }
@@ -1416,7 +546,7 @@ static void compose_report(importer *im)
 static bool write_outputs(importer *im, err *e)
 {
     const char *out = im->o->out_dir;
-    char path[1200], pages_new[1100], pages_old[1100], pages_dir[1100];
+    char path[IMPORT_PATH_BUF], pages_new[IMPORT_PATH_BUF], pages_old[IMPORT_PATH_BUF], pages_dir[IMPORT_PATH_BUF];
     snprintf(pages_new, sizeof pages_new, "%s/pages.import-new", out);
     snprintf(pages_old, sizeof pages_old, "%s/pages.import-old", out);
     snprintf(pages_dir, sizeof pages_dir, "%s/pages", out);
@@ -1428,7 +558,9 @@ static bool write_outputs(importer *im, err *e)
         return err_set(e, "cannot make %s: %s", pages_new, strerror(errno));
     bool ok = true;
     for (int i = 0; ok && i < im->n; i++) {
-        char dir[1300];
+        if (im->info[i].left_out)
+            continue;
+        char dir[IMPORT_PATH_BUF];
         snprintf(dir, sizeof dir, "%s/%s", pages_new, im->info[i].folder);
         if (mkdir(dir, 0755) != 0) {
             ok = err_set(e, "cannot make %s: %s", dir, strerror(errno));
@@ -1457,7 +589,7 @@ static bool write_outputs(importer *im, err *e)
     snprintf(path, sizeof path, "%s/region.txt", out);
     if (!write_text(path, im->region_file.s, e))
         return false;
-    qsort(im->codes, (size_t)im->code_count, sizeof *im->codes, compare_codes);
+    import_sort_codes(im);
     sb codes = {0};
     sb_add(&codes,
            "# Page codes of this Integreat import. `wegweiser-pack import-integreat` keeps each page's code on\n"
@@ -1478,10 +610,11 @@ static bool write_outputs(importer *im, err *e)
                        "# code | language | tile title. `wegweiser-pack check` names the titles too long for a tile.\n"
                        "# The pages on the home screen, as imported (remove the # to give one a shorter title):\n");
         for (int i = 0; i < im->n; i++)
-            if (im->info[i].parent < 0)
+            if (im->info[i].parent < 0 && !im->info[i].left_out)
                 for (int k = 0; k < im->file_count; k++) {
                     int t = im->info[i].trans[im->order[k]];
-                    char *title = t >= 0 ? header_value(im->files[im->order[k]].pages[t].title) : NULL;
+                    const ig_page *page = t >= 0 ? &im->files[im->order[k]].pages[t] : NULL;
+                    char *title = page ? import_header_value(page->title, IMPORT_TITLE_MAX, NULL) : NULL;
                     if (title)
                         sb_addf(&tiles, "# %d | %s | %s\n", im->info[i].code, lang_name(im, im->order[k]), title);
                     free(title);
@@ -1495,7 +628,7 @@ static bool write_outputs(importer *im, err *e)
         size_t len;
         text = read_all(im->o->licence_file, &len, e);
         snprintf(path, sizeof path, "%s/LICENSE-integreat.txt", out);
-        ok = text && write_text(path, text, e);
+        ok = text && write_bytes(path, text, len, e); /* a copy, byte for byte */
         free(text);
     }
     return ok;
@@ -1518,8 +651,10 @@ static void importer_free(importer *im)
     free(im->slugs);
     free(im->codes);
     for (int f = 0; f < im->file_count; f++)
-        file_free(&im->files[f]);
+        import_export_clear(&im->files[f]);
     free(im->files);
+    free(im->licence);
+    free(im->source_text);
     sb *parts[] = {&im->problems, &im->missing, &im->outdated, &im->images, &im->links, &im->region_file, &im->report};
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         sb_free(parts[k]);
@@ -1528,27 +663,40 @@ static void importer_free(importer *im)
 bool import_integreat(const import_options *o, import_summary *sum, err *e)
 {
     memset(sum, 0, sizeof *sum);
-    if (!o->name || !o->name[0] || !o->out_dir || o->file_count < 1)
+    if (!o->name || !o->out_dir || o->file_count < 1)
         return err_set(e, "needs a name, an output folder and at least one pages export");
     if (o->file_count > PACK_LANGUAGES_MAX)
         return err_set(e, "at most %d languages", PACK_LANGUAGES_MAX);
-    if (strpbrk(o->name, "\r\n") || (o->publisher && strpbrk(o->publisher, "\r\n")))
-        return err_set(e, "the name and the publisher must be one line each");
+    /* What staff give goes into region.txt as it is: refused unless `check` takes it whole. */
+    if (!import_check_option("the name", o->name, IMPORT_FIELD_MAX(name), e) ||
+        (o->publisher && !import_check_option("the publisher", o->publisher, IMPORT_FIELD_MAX(publisher), e)))
+        return false;
+    if (o->version && (!o->version[0] || strlen(o->version) > IMPORT_FIELD_MAX(version) ||
+                       strspn(o->version, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_") !=
+                           strlen(o->version)))
+        return err_set(e, "the version must be one word of at most %zu letters, digits, '.', '-' or '_' "
+                          "(2024-01-23, 2024-01-23.2)",
+                       IMPORT_FIELD_MAX(version));
+    if (o->source_language && !import_valid_lang(o->source_language))
+        return err_set(e, "the source language must be a language code such as de");
+    if (strlen(o->out_dir) > IMPORT_OUT_DIR_MAX)
+        return err_set(e, "the output folder's path is too long (%zu bytes; at most %d)", strlen(o->out_dir),
+                       IMPORT_OUT_DIR_MAX);
     importer im = {.o = o, .sum = sum, .source = -1, .source_lang = o->source_language ? o->source_language : "de"};
     bool previous, ok = load_exports(&im, e) && check_out_dir(o->out_dir, &previous, e);
     if (ok) {
-        char path[1200];
+        char path[IMPORT_PATH_BUF];
         snprintf(path, sizeof path, "%s/%s", o->out_dir, IMPORT_CODES_FILE);
-        ok = read_codes(&im, path, e);
+        ok = import_read_codes(&im, path, e);
         snprintf(path, sizeof path, "%s/%s", o->out_dir, IMPORT_TILE_TITLES_FILE);
-        ok = ok && read_tile_titles(&im, path, e);
+        ok = ok && import_read_tile_titles(&im, path, e);
     }
     if (ok) {
-        build_tree(&im, &im.problems);
-        match_translations(&im, &im.problems);
-        ok = assign_codes(&im, &sum->new_codes) || err_set(e, "out of page codes");
+        import_build_tree(&im, &im.problems);
+        import_match_translations(&im, &im.problems);
+        ok = import_assign_codes(&im, &sum->new_codes) || err_set(e, "out of page codes");
     }
-    ok = ok && build_link_table(&im, e) && settle_metadata(&im, e) && convert_pages(&im, e);
+    ok = ok && import_build_link_table(&im, e) && settle_metadata(&im, e) && convert_pages(&im, e);
     for (int k = 0; ok && k < im.tile_count; k++)
         if (!im.tiles[k].used)
             sb_addf(&im.problems, "  %s:%d: page %d has no %s text in this import: its tile title is not used\n",

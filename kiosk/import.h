@@ -2,7 +2,9 @@
  * content sources (content/README.md) that `wegweiser-pack build` reads: the page tree and
  * its order, the HTML as our small markup, translation state from the update times, page
  * codes that stay the same on every re-import, and a report of what could not come along.
- * JSON is read with json-c, HTML with libxml2's HTML parser. How: docs/integreat.md. */
+ * JSON is read with json-c, HTML with libxml2's HTML parser. Whatever an export holds, the
+ * sources written pass `wegweiser-pack check`: what cannot be kept is cleaned or left out,
+ * each with a line in the report. How: docs/integreat.md. */
 #ifndef WW_IMPORT_H
 #define WW_IMPORT_H
 
@@ -70,6 +72,13 @@ typedef struct import_html_info {
     int addresses;    /* lines after a pin icon marked as [address](addr) */
     int page_links, phone_links, email_links, web_links;
     int unlinked;     /* links whose target cannot be used: their text is kept */
+    int controls;     /* control characters removed from the text */
+    int bidi;         /* bidi embeddings and overrides (U+202A–U+202E) removed from the text */
+    bool truncated;   /* the HTML could not be read to its end (nested too deep): text is missing */
+    /* Kept within the kiosk's limits (content/SCHEMA.md): break opportunities (U+200B) put
+     * into over-long words, paragraphs split, bytes of text left out past a page's limit. */
+    int word_breaks, paragraph_splits;
+    size_t cut_bytes;
     int icon_kinds[8]; /* by IMPORT_ICON_NAMES */
     char *notes;      /* one line per dropped thing: "image NAME (alt: ...)", "link ..." */
     char *summary;    /* the first paragraph's words, for the summary line */
@@ -84,9 +93,23 @@ char *import_html(const char *html, size_t len, import_resolve_fn resolve, void 
 void import_html_info_free(import_html_info *info);
 
 /* Normalizes a link for resolve: the path of an Integreat address (https://integreat.app/…,
- * admin.integreat-app.de, …) or of "/…", percent-decoded, without query, with a final "/".
- * False for any other address. */
+ * admin.integreat-app.de, …) or of "/…", percent-decoded, without query, with a final "/",
+ * strict UTF-8 with no control characters (each invalid sequence or control is U+FFFD).
+ * False for any other address, and when it does not fit `size` whole. */
 bool import_integreat_path(const char *href, char *out, size_t size);
+
+/* ---- one export on its own (tests, fuzzing): its bytes to pages ---- */
+
+typedef struct import_export import_export;
+
+/* Reads one pages export (a JSON array, Integreat's pages API) from memory; `name` names it
+ * in messages. Pages it cannot use are left out and named in its notes. NULL with a message
+ * when the bytes are not a JSON array of pages or have more than a pack can hold. */
+import_export *import_export_read(const char *bytes, size_t len, const char *name, err *e);
+int import_export_page_count(const import_export *x);
+/* The report lines about the file: pages left out, dates that could not be read. */
+const char *import_export_notes(const import_export *x);
+void import_export_free(import_export *x);
 
 /* The code a page gets the first time it is imported: its Integreat id folded into five
  * digits (10000–99999); a code already taken moves on to the next free one. */

@@ -1,8 +1,8 @@
 /* The HTML → markup conversion of the Integreat import: libxml2's HTML parser reads a page's
  * content, a walk over its tree collects blocks (paragraphs, headings, items) of code points
  * with their bold flag and link, and each block is written as body markup
- * (content/README.md). The rules: docs/integreat.md. */
-#include "import.h"
+ * (content/README.md). The rules: docs/integreat.md. Its input is strict UTF-8 (import_json.c
+ * cleans it); its output is too, and its notes are one clean line each. */
 #include "import_private.h"
 
 #include <ctype.h>
@@ -18,6 +18,7 @@ typedef enum link_kind { LINK_PAGE, LINK_TEL, LINK_MAIL, LINK_WEB, LINK_ADDR } l
 typedef struct conv_link {
     link_kind kind;
     char *target; /* as written after "](": page:123, tel:+49…, mailto:…, https://…, addr */
+    bool noted;   /* too long: said once in the notes */
 } conv_link;
 
 /* Blocks of the markup: a paragraph keeps its line breaks, the others are one line. */
@@ -31,7 +32,10 @@ typedef struct conv {
     unsigned char *bold;
     int *link;
     int n, cap;
-    int bold_depth, cur_link, addr_start, item_depth, list_depth;
+    int bold_depth, cur_link, addr_start, item_depth, list_depth, depth;
+    int controls, bidi; /* control characters and bidi overrides dropped from the text */
+    size_t word;        /* bytes of the word being written, as `check` counts them */
+    int word_breaks, paragraph_splits;
     struct {
         bool ordered;
         int next;
@@ -52,6 +56,10 @@ static bool is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
 static void put(conv *c, uint32_t ch)
 {
     if (c->n == c->cap) {
+        if (c->cap > INT32_MAX / 8) {
+            c->oom = true;
+            return;
+        }
         int cap = c->cap ? c->cap * 2 : 512;
         uint32_t *cp = realloc(c->cp, (size_t)cap * sizeof *cp);
         if (cp)
@@ -83,8 +91,10 @@ static void add_text(conv *c, const char *s)
             put(c, ' ');
         else if (ch == 0x2028 || ch == 0x2029)
             put(c, '\n');
-        else if (ch < 0x20 || (ch >= 0x7F && ch < 0xA0) || ch == 0xFEFF)
-            continue;
+        else if (import_is_control(ch))
+            c->controls++;
+        else if (ch >= 0x202A && ch <= 0x202E)
+            c->bidi++; /* an unclosed override turns the rest of the paragraph around */
         else
             put(c, ch);
     }
@@ -107,7 +117,7 @@ static int add_link(conv *c, link_kind kind, char *target)
         c->links = bigger;
         c->link_cap = cap;
     }
-    c->links[c->link_count] = (conv_link){kind, target};
+    c->links[c->link_count] = (conv_link){kind, target, false};
     return c->link_count++;
 }
 
@@ -116,15 +126,24 @@ static void note(conv *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char line[700];
-    vsnprintf(line, sizeof line, fmt, ap);
+    char *line = NULL;
+    int n = vasprintf(&line, fmt, ap);
     va_end(ap);
-    /* One line per note: no line breaks from attributes. */
-    for (char *p = line; *p; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
-    sb_add(&c->notes, line);
+    if (n < 0) {
+        c->oom = true;
+        return;
+    }
+    /* One line per note, and what the report can show: link addresses and picture names
+     * are decoded from what an editor wrote and may hold anything. */
+    char *clean = import_clean_text(line, (size_t)n, true, NULL);
+    free(line);
+    if (!clean) {
+        c->oom = true;
+        return;
+    }
+    sb_add(&c->notes, clean);
     sb_add(&c->notes, "\n");
+    free(clean);
 }
 
 /* A line after Integreat's pin icon is an address: marked [..](addr) when it is plain words
@@ -195,12 +214,36 @@ static int phone_end(const uint32_t *t, const int *l, int n, int i)
     return digits >= 6 ? end : i;
 }
 
-static void out_char(sb *line, uint32_t ch)
+/* Spaces between words as `check` counts a word's length: a no-break space joins. */
+static bool word_space(uint32_t c)
 {
-    /* Keep plain text from reading as markup: no "**" and no "](" made of plain characters. */
-    if ((ch == '*' && sb_last(line) == '*') || (ch == '(' && sb_last(line) == ']'))
+    return c == ' ' || c == '\t' || c == '\r' || c == 0x1680 || (c >= 0x2000 && c <= 0x200B && c != 0x2007) ||
+           c == 0x205F || c == 0x3000;
+}
+
+/* One character of shown text. A word longer than the kiosk's word limit (pasted data, a
+ * long address as text) gets an invisible break opportunity (U+200B) every
+ * IMPORT_WORD_MAX bytes; with `plain`, text is kept from reading as markup: no "**" and no
+ * "](" made of plain characters (a word joiner between). */
+static void out_shown(conv *c, sb *line, uint32_t ch, bool plain)
+{
+    char u[4];
+    size_t n = (size_t)utf8_put(ch, u);
+    bool joiner = plain && ((ch == '*' && sb_last(line) == '*') || (ch == '(' && sb_last(line) == ']'));
+    if (word_space(ch)) {
+        c->word = 0;
+    } else if (c->word + n + (joiner ? 3 : 0) > IMPORT_WORD_MAX) {
+        sb_cp(line, 0x200B);
+        c->word = 0;
+        c->word_breaks++;
+        joiner = false; /* the break already parts the two */
+    }
+    if (joiner) {
         sb_cp(line, 0x2060);
-    sb_cp(line, ch);
+        c->word += 3;
+    }
+    sb_addn(line, u, n);
+    c->word += word_space(ch) ? 0 : n;
 }
 
 static void out_marker(sb *line)
@@ -215,6 +258,7 @@ static void emit_line(conv *c, sb *line, const uint32_t *t, const unsigned char 
                       bool marks)
 {
     bool open = false;
+    c->word = 0;
     for (int i = s; i < e;) {
         int j = i + 1;
         bool bold;
@@ -232,27 +276,34 @@ static void emit_line(conv *c, sb *line, const uint32_t *t, const unsigned char 
             open = bold;
         }
         if (l[i] < 0) {
-            out_char(line, t[i]);
+            out_shown(c, line, t[i], true);
             i = j;
             continue;
         }
         const conv_link *lk = &c->links[l[i]];
-        bool brackets = false;
+        bool brackets = false, long_target = strlen(lk->target) > IMPORT_LINK_MAX;
         for (int k = i; k < j; k++)
             brackets |= t[k] == '[' || t[k] == ']';
-        if (brackets) {
+        if (long_target && !lk->noted) {
+            note(c, "link address longer than %d bytes, text kept: %.200s…", IMPORT_LINK_MAX, lk->target);
+            c->links[l[i]].noted = true;
+        }
+        if (brackets || long_target) {
             /* The label cannot be a link label: its words, and a web address after it. */
             for (int k = i; k < j; k++)
-                out_char(line, t[k]);
-            if (lk->kind == LINK_WEB) {
-                sb_add(line, " (");
-                sb_add(line, lk->target);
-                sb_add(line, ")");
+                out_shown(c, line, t[k], true);
+            if (lk->kind == LINK_WEB && !long_target) {
+                out_shown(c, line, ' ', true);
+                out_shown(c, line, '(', true);
+                for (const char *p = lk->target, *end = p + strlen(p); p < end;)
+                    out_shown(c, line, import_utf8_next(&p, end, NULL), true);
+                out_shown(c, line, ')', true);
             }
         } else {
             sb_add(line, "[");
+            c->word++;
             for (int k = i; k < j; k++)
-                sb_cp(line, t[k]);
+                out_shown(c, line, t[k], false);
             sb_add(line, "](");
             sb_add(line, lk->target);
             sb_add(line, ")");
@@ -286,6 +337,58 @@ static bool keep_nbsp(const uint32_t *out, const int *out_link, int m, const uin
     for (int k = i; k < n && !import_is_space(in[k]); k++)
         after++;
     return before <= 3 || after <= 3 || is_digit(out[m - before]) || is_digit(in[i]);
+}
+
+/* Writes t[s..e) as a block of `kind`, its lines as the block's lines. */
+static void write_block(conv *c, block_kind kind, const uint32_t *t, const unsigned char *b, const int *l, int s,
+                        int e)
+{
+    while (s < e && t[s] == '\n')
+        s++;
+    if (s >= e)
+        return;
+    if (c->out.len)
+        sb_add(&c->out, kind == BLOCK_ITEM && c->last_kind == BLOCK_ITEM ? "\n" : "\n\n");
+    c->last_kind = kind;
+    sb line = {0};
+    for (int from = s; from < e;) {
+        int to = from;
+        while (to < e && t[to] != '\n')
+            to++;
+        line.len = 0;
+        if (line.s)
+            line.s[0] = 0;
+        switch (kind) {
+        case BLOCK_H1:
+            sb_add(&line, "# ");
+            emit_line(c, &line, t, b, l, from, to, false);
+            break;
+        case BLOCK_H2:
+            sb_add(&line, "## ");
+            emit_line(c, &line, t, b, l, from, to, false);
+            break;
+        case BLOCK_BOLD:
+            sb_add(&line, "**");
+            emit_line(c, &line, t, b, l, from, to, false);
+            out_marker(&line);
+            break;
+        case BLOCK_ITEM:
+            sb_add(&line, "- ");
+            sb_add(&line, c->prefix);
+            emit_line(c, &line, t, b, l, from, to, true);
+            break;
+        case BLOCK_PARA:
+            emit_line(c, &line, t, b, l, from, to, true);
+            break;
+        }
+        if (from > s)
+            sb_add(&c->out, "\n");
+        if (line.s)
+            sb_add(&c->out, line.s);
+        c->oom |= line.oom;
+        from = to + 1;
+    }
+    sb_free(&line);
 }
 
 /* Ends the block being collected: white space collapsed, phone numbers glued, written out. */
@@ -364,131 +467,91 @@ static void flush_block(conv *c)
             sb_cp(&s, t[i] == '\n' || t[i] == 0xA0 ? ' ' : t[i]);
         c->summary = sb_take(&s);
     }
-    if (m) {
-        if (c->out.len)
-            sb_add(&c->out, c->kind == BLOCK_ITEM && c->last_kind == BLOCK_ITEM ? "\n" : "\n\n");
-        c->last_kind = c->kind;
-        sb line = {0};
-        for (int s = 0; s < m;) {
-            int e = s;
-            while (e < m && t[e] != '\n')
-                e++;
-            line.len = 0;
-            if (line.s)
-                line.s[0] = 0;
-            switch (c->kind) {
-            case BLOCK_H1:
-                sb_add(&line, "# ");
-                emit_line(c, &line, t, b, l, s, e, false);
-                break;
-            case BLOCK_H2:
-                sb_add(&line, "## ");
-                emit_line(c, &line, t, b, l, s, e, false);
-                break;
-            case BLOCK_BOLD:
-                sb_add(&line, "**");
-                emit_line(c, &line, t, b, l, s, e, false);
-                out_marker(&line);
-                break;
-            case BLOCK_ITEM:
-                sb_add(&line, "- ");
-                sb_add(&line, c->prefix);
-                emit_line(c, &line, t, b, l, s, e, true);
-                break;
-            case BLOCK_PARA:
-                emit_line(c, &line, t, b, l, s, e, true);
-                break;
-            }
-            if (s)
-                sb_add(&c->out, "\n");
-            if (line.s)
-                sb_add(&c->out, line.s);
-            c->oom |= line.oom;
-            s = e + 1;
+    /* A paragraph the kiosk lays out at once has a size and a number of links and bold
+     * parts it can mark: a longer one goes on as a new paragraph, at a space. */
+    size_t bytes = 0;
+    int start = 0, marks = 0, space = -1;
+    for (int i = 0; i < m; i++) {
+        char u[4];
+        bytes += (size_t)utf8_put(t[i], u);
+        if (l[i] >= 0 && (i == start || l[i - 1] != l[i])) {
+            marks++;
+            bytes += strlen(c->links[l[i]].target) + 4;
         }
-        sb_free(&line);
+        if (b[i] && (i == start || !b[i - 1])) {
+            marks++;
+            bytes += 4;
+        }
+        if (bytes > IMPORT_PARAGRAPH_MAX || marks > IMPORT_PARAGRAPH_MARKS_MAX) {
+            int cut = space > start ? space : i > start ? i : i + 1;
+            write_block(c, start ? BLOCK_PARA : c->kind, t, b, l, start, cut);
+            c->paragraph_splits++;
+            start = cut + (cut == space);
+            i = start - 1;
+            bytes = 0;
+            marks = 0;
+            space = -1;
+        } else if (t[i] == ' ' || t[i] == '\n') {
+            space = i;
+        }
     }
+    if (start < m)
+        write_block(c, start ? BLOCK_PARA : c->kind, t, b, l, start, m);
     free(t);
     free(b);
     free(l);
     reset_block(c);
 }
 
-static bool has_prefix_ci(const char *s, const char *prefix) { return !strncasecmp(s, prefix, strlen(prefix)); }
-
-/* A link target as the markup can hold it: no spaces, brackets or parentheses. */
+/* A link target as the markup can hold it: no spaces, brackets or parentheses, and no
+ * control or bidi characters (those are percent-encoded, byte by byte). */
 static char *url_target(const char *prefix, const char *url)
 {
     sb t = {0};
     sb_add(&t, prefix);
-    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-        if (*p <= 0x20 || *p == 0x7F || strchr("()[]<>\"\\`", *p))
-            sb_addf(&t, "%%%02X", *p);
-        else
-            sb_addn(&t, (const char *)p, 1);
+    int invalid = 0;
+    for (const char *p = url, *end = url + strlen(url); p < end;) {
+        const char *start = p;
+        int before = invalid;
+        uint32_t c = import_utf8_next(&p, end, &invalid);
+        bool encode = invalid != before || c <= 0x20 || (c < 0x80 && strchr("()[]<>\"\\`", (int)c)) || import_is_control(c) ||
+                      import_is_bidi_control(c) || c == 0x2028 || c == 0x2029;
+        for (const char *q = start; q < p; q++)
+            if (encode)
+                sb_addf(&t, "%%%02X", (unsigned char)*q);
+            else
+                sb_addn(&t, q, 1);
     }
     return sb_take(&t);
 }
 
-static const char *const INTEGREAT_HOSTS[] = {"integreat.app", "web.integreat-app.de", "admin.integreat-app.de",
-                                              "cms.integreat-app.de", "integreat-app.de"};
+static int classify_href(conv *c, const char *href, char **target);
 
-static int hex_value(char h) { return isdigit((unsigned char)h) ? h - '0' : (tolower((unsigned char)h) - 'a' + 10); }
-
-bool import_integreat_path(const char *href, char *out, size_t size)
-{
-    const char *p = href;
-    while (*p == ' ')
-        p++;
-    const char *path;
-    if (has_prefix_ci(p, "https://") || has_prefix_ci(p, "http://")) {
-        const char *host = strstr(p, "//") + 2;
-        size_t host_len = strcspn(host, "/?#:");
-        if (host_len > 4 && has_prefix_ci(host, "www.")) {
-            host += 4;
-            host_len -= 4;
-        }
-        bool known = false;
-        for (size_t i = 0; i < sizeof INTEGREAT_HOSTS / sizeof INTEGREAT_HOSTS[0]; i++)
-            known |= host_len == strlen(INTEGREAT_HOSTS[i]) && !strncasecmp(host, INTEGREAT_HOSTS[i], host_len);
-        if (!known)
-            return false;
-        path = host + strcspn(host, "/?#");
-        if (*path != '/')
-            path = "/";
-    } else if (p[0] == '/' && p[1] != '/') {
-        path = p;
-    } else {
-        return false;
-    }
-    size_t k = 0;
-    for (const char *q = path; *q && *q != '?' && *q != '#' && k + 2 < size; q++) {
-        if (*q == '%' && isxdigit((unsigned char)q[1]) && isxdigit((unsigned char)q[2])) {
-            out[k++] = (char)(hex_value(q[1]) * 16 + hex_value(q[2]));
-            q += 2;
-        } else {
-            out[k++] = *q;
-        }
-    }
-    if (!k || out[k - 1] != '/')
-        out[k++] = '/';
-    out[k] = 0;
-    return true;
-}
-
-/* What a link becomes: a kind and its target, or -1 when only its words are kept. */
+/* What a link becomes: a kind and its target, or -1 when only its words are kept. The
+ * address is copied whole, however long: a cut one could end inside a character. */
 static int classify_link(conv *c, const char *raw, char **target)
 {
     *target = NULL;
     while (*raw == ' ' || *raw == '\n' || *raw == '\t' || *raw == '\r')
         raw++;
-    char href[2048];
-    snprintf(href, sizeof href, "%s", raw);
-    for (size_t len = strlen(href); len && isspace((unsigned char)href[len - 1]);)
-        href[--len] = 0;
+    size_t len = strlen(raw);
+    while (len && isspace((unsigned char)raw[len - 1]))
+        len--;
+    char *href = strndup(raw, len);
+    if (!href) {
+        c->oom = true;
+        return -1;
+    }
+    int kind = classify_href(c, href, target);
+    free(href);
+    return kind;
+}
+
+static int classify_href(conv *c, const char *href, char **target)
+{
     if (!href[0] || href[0] == '#')
         return -1;
-    if (has_prefix_ci(href, "tel:")) {
+    if (import_has_prefix_ci(href, "tel:")) {
         sb t = {0};
         sb_add(&t, "tel:");
         int digits = 0;
@@ -508,52 +571,67 @@ static int classify_link(conv *c, const char *raw, char **target)
         *target = sb_take(&t);
         return LINK_TEL;
     }
-    if (has_prefix_ci(href, "mailto:")) {
-        char addr[1024];
-        snprintf(addr, sizeof addr, "%.*s", (int)strcspn(href + 7, "?"), href + 7);
-        if (!addr[0]) {
+    if (import_has_prefix_ci(href, "mailto:")) {
+        size_t n = strcspn(href + 7, "?");
+        if (!n) {
             *target = strdup(""); /* the label is the address (anchor() checks it) */
             return LINK_MAIL;
         }
-        if (!strchr(addr, '@')) {
+        if (!memchr(href + 7, '@', n)) {
             note(c, "e-mail link without an address, text kept: %s", href);
             return -1;
         }
-        *target = url_target("mailto:", addr);
+        char *addr = strndup(href + 7, n);
+        *target = addr ? url_target("mailto:", addr) : NULL;
+        free(addr);
         return LINK_MAIL;
     }
-    char path[1024];
-    if (import_integreat_path(href, path, sizeof path)) {
-        /* "https://integreat.app/mailto:" and the like: a mistyped e-mail or phone link. */
-        if (has_prefix_ci(path, "/mailto:") || has_prefix_ci(path, "/tel:")) {
-            path[strlen(path) - 1] = 0;
-            return classify_link(c, path + 1, target);
-        }
-        /* "https://integreat.app/112": a phone number written as a relative link. */
-        if (strspn(path + 1, "+0123456789") + 2 == strlen(path) && strlen(path) > 4) {
-            char tel[64];
-            snprintf(tel, sizeof tel, "tel:%.*s", (int)strlen(path) - 2, path + 1);
-            return classify_link(c, tel, target);
-        }
-        const char *code = c->resolve ? c->resolve(c->user, path) : NULL;
-        if (code) {
-            char page[64];
-            snprintf(page, sizeof page, "page:%s", code);
-            *target = strdup(page);
-            return LINK_PAGE;
-        }
-        if (href[0] == '/') {
-            note(c, "link to %s, which is not an imported page: text kept", href);
-            return -1;
-        }
-        if (!strstr(path, "/media/") && !strstr(path, "/wp-content/"))
-            note(c, "link to an Integreat page that is not in the export, kept as a web address: %s", href);
+    /* Decoding makes at most three bytes of one (a byte that is not UTF-8 becomes U+FFFD). */
+    size_t size = strlen(href) * 3 + 8;
+    char *path = malloc(size);
+    if (!path) {
+        c->oom = true;
+        return -1;
     }
-    if (has_prefix_ci(href, "https://") || has_prefix_ci(href, "http://")) {
+    int kind = -2;
+    if (import_integreat_path(href, path, size)) {
+        size_t n = strlen(path);
+        /* "https://integreat.app/mailto:" and the like: a mistyped e-mail or phone link. */
+        if (import_has_prefix_ci(path, "/mailto:") || import_has_prefix_ci(path, "/tel:")) {
+            path[n - 1] = 0;
+            kind = classify_href(c, path + 1, target);
+        } else if (strspn(path + 1, "+0123456789") + 2 == n && n > 4) {
+            /* "https://integreat.app/112": a phone number written as a relative link. */
+            sb tel = {0};
+            sb_add(&tel, "tel:");
+            sb_addn(&tel, path + 1, n - 2);
+            char *number = sb_take(&tel);
+            c->oom |= !number;
+            kind = number ? classify_href(c, number, target) : -1;
+            free(number);
+        } else {
+            const char *code = c->resolve ? c->resolve(c->user, path) : NULL;
+            if (code) {
+                char page[64];
+                snprintf(page, sizeof page, "page:%s", code);
+                *target = strdup(page);
+                kind = LINK_PAGE;
+            } else if (href[0] == '/') {
+                note(c, "link to %s, which is not an imported page: text kept", href);
+                kind = -1;
+            } else if (!strstr(path, "/media/") && !strstr(path, "/wp-content/")) {
+                note(c, "link to an Integreat page that is not in the export, kept as a web address: %s", href);
+            }
+        }
+    }
+    free(path);
+    if (kind != -2)
+        return kind;
+    if (import_has_prefix_ci(href, "https://") || import_has_prefix_ci(href, "http://")) {
         *target = url_target("", href);
         return LINK_WEB;
     }
-    if (has_prefix_ci(href, "www.")) {
+    if (import_has_prefix_ci(href, "www.")) {
         *target = url_target("https://", href);
         return LINK_WEB;
     }
@@ -585,13 +663,21 @@ static void line_break(conv *c)
 }
 
 /* The pixel size an image is shown at (width or height attribute, or its style), 0 if unknown. */
+/* A number an editor wrote (a size, a list's start), 0 when there is none; clamped so that
+ * counting on from it cannot overflow. */
+static int attr_number(const char *s)
+{
+    long v = s ? strtol(s, NULL, 10) : 0;
+    return v < 0 ? 0 : v > 1000000 ? 1000000 : (int)v;
+}
+
 static int image_size(xmlNode *n, const char *attr)
 {
     xmlChar *v = xmlGetProp(n, BAD_CAST attr), *style = xmlGetProp(n, BAD_CAST "style");
-    int size = v ? atoi((const char *)v) : 0;
+    int size = attr_number((const char *)v);
     const char *in_style = style ? strstr((const char *)style, attr) : NULL;
     if (!size && in_style && (in_style = strchr(in_style, ':')))
-        size = atoi(in_style + 1);
+        size = attr_number(in_style + 1);
     xmlFree(v);
     xmlFree(style);
     return size;
@@ -639,7 +725,7 @@ static void image(conv *c, xmlNode *n)
         size_t k = 0;
         for (const char *q = base; *q && *q != '?' && k + 1 < sizeof name; q++) {
             if (*q == '%' && isxdigit((unsigned char)q[1]) && isxdigit((unsigned char)q[2])) {
-                name[k++] = (char)(hex_value(q[1]) * 16 + hex_value(q[2]));
+                name[k++] = (char)(import_hex_value(q[1]) * 16 + import_hex_value(q[2]));
                 q += 2;
             } else {
                 name[k++] = *q;
@@ -756,7 +842,8 @@ static void element(conv *c, xmlNode *n)
         if (c->list_depth < 32) {
             c->lists[c->list_depth].ordered = !strcmp(name, "ol");
             xmlChar *start = xmlGetProp(n, BAD_CAST "start");
-            c->lists[c->list_depth].next = start && atoi((const char *)start) > 0 ? atoi((const char *)start) : 1;
+            int first = attr_number((const char *)start);
+            c->lists[c->list_depth].next = first > 0 ? first : 1;
             xmlFree(start);
         }
         c->list_depth++;
@@ -793,6 +880,10 @@ static void element(conv *c, xmlNode *n)
 
 static void walk(conv *c, xmlNode *n)
 {
+    /* libxml2 stops nesting at 256 levels; this bounds the recursion whatever it does. */
+    if (c->depth >= 1000)
+        return;
+    c->depth++;
     for (; n && !c->oom; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             if (n->content)
@@ -801,6 +892,7 @@ static void walk(conv *c, xmlNode *n)
             element(c, n);
         }
     }
+    c->depth--;
 }
 
 char *import_html(const char *html, size_t len, import_resolve_fn resolve, void *user, import_html_info *info)
@@ -811,15 +903,32 @@ char *import_html(const char *html, size_t len, import_resolve_fn resolve, void 
     size_t i = 0;
     while (i < len && isspace((unsigned char)html[i]))
         i++;
-    if (i < len && len < (size_t)INT32_MAX) {
-        htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                            HTML_PARSE_RECOVER);
+    bool truncated = false;
+    htmlParserCtxtPtr ctxt = i < len && len < (size_t)INT32_MAX ? htmlNewParserCtxt() : NULL;
+    if (ctxt) {
+        htmlDocPtr doc = htmlCtxtReadMemory(ctxt, html, (int)len, NULL, "UTF-8",
+                                            HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                                HTML_PARSE_RECOVER);
+        /* libxml2 recovers from sloppy HTML, but stops for good at 256 levels of nesting. */
+        truncated = ctxt->disableSAX != 0;
         if (doc) {
             walk(&c, xmlDocGetRootElement(doc));
             flush_block(&c);
             xmlFreeDoc(doc);
         }
+        htmlFreeParserCtxt(ctxt);
+    }
+    /* A page's text has a size the kiosk takes: the paragraphs up to it stay. */
+    size_t full = c.out.len, cut = full;
+    if (!c.out.oom && full > IMPORT_TEXT_MAX) {
+        cut = IMPORT_TEXT_MAX;
+        while (cut > 1 && !(c.out.s[cut - 1] == '\n' && c.out.s[cut - 2] == '\n'))
+            cut--;
+        cut = cut > 1 ? cut - 2 : IMPORT_TEXT_MAX;
+        while (cut && ((unsigned char)c.out.s[cut] & 0xC0) == 0x80)
+            cut--;
+        c.out.s[cut] = 0;
+        c.out.len = cut;
     }
     free(c.cp);
     free(c.bold);
@@ -838,6 +947,12 @@ char *import_html(const char *html, size_t len, import_resolve_fn resolve, void 
         return NULL;
     }
     if (info) {
+        info->controls = c.controls;
+        info->word_breaks = c.word_breaks;
+        info->paragraph_splits = c.paragraph_splits;
+        info->cut_bytes = full - cut;
+        info->bidi = c.bidi;
+        info->truncated = truncated;
         info->notes = notes;
         info->summary = c.summary ? c.summary : strdup("");
     } else {

@@ -104,9 +104,10 @@ static bool parse(int argc, char **argv, options *o)
         } else if (next && !strcmp(a, "--screen-hours")) {
             o->screen_hours = argv[++i];
         } else if (next && !strcmp(a, "--idle")) {
-            long s = strtol(next, NULL, 10);
-            if (s < 5) {
-                fprintf(stderr, "wegweiser: --idle wants seconds, at least 5\n");
+            char *end;
+            long s = strtol(next, &end, 10);
+            if (*end || s < 5 || s > 86400) {
+                fprintf(stderr, "wegweiser: --idle wants seconds from 5 to 86400 (a day), not '%s'\n", next);
                 return false;
             }
             o->idle_ms = (unsigned long)s * 1000;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sys/stat.h>
 
@@ -13,6 +14,8 @@
 #include "paths.h"
 #include "sign.h"
 #include "text.h"
+#include "update.h"
+#include "verify.h"
 
 static const char USAGE[] =
     "usage: wegweiser-pack VERB [options]\n"
@@ -26,7 +29,7 @@ static const char USAGE[] =
     "  sign PACK --key SECKEY [--comment TEXT]\n"
     "                        write PACK.minisig, a signature kiosks check before using the pack\n"
     "  verify PACK --pubkey PUBKEY\n"
-    "                        check PACK.minisig and print its trusted comment\n"
+    "                        every check a kiosk makes on PACK and PACK.minisig\n"
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
@@ -212,19 +215,31 @@ static int cmd_sign(int argc, char **argv)
     return 0;
 }
 
+/* The file name a kiosk would look at: `*.pack` in a stick's top folder, not hidden. */
+static bool kiosk_would_see(const char *path)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t n = strlen(base);
+    return base[0] != '.' && n > 5 && !strcasecmp(base + n - 5, ".pack");
+}
+
 static int cmd_verify(int argc, char **argv)
 {
     static const char help[] =
-        "usage: wegweiser-pack verify PACK --pubkey PUBKEY\n"
-        "Checks PACK.minisig against the pack and the public key (from 'wegweiser-pack keygen' or\n"
-        "minisign) and prints the signature's trusted comment. Exit status 0 only when both the\n"
-        "signature and the trusted comment check out.\n";
+        "usage: wegweiser-pack verify PACK --pubkey PUBKEY [--pubkey PUBKEY...]\n"
+        "Runs on PACK every check a kiosk runs on a pack from a USB stick, with the kiosk's own code:\n"
+        "the signature in PACK.minisig (by one of the public keys, from 'wegweiser-pack keygen' or\n"
+        "minisign), its trusted comment against the pack (region, version, schema, size), the SQLite\n"
+        "header, the whole schema against the one this version reads, SQLite's quick_check and the\n"
+        "metadata. Then it says what only a kiosk can check: whether it trusts the key, shows the\n"
+        "pack's region and has an older version installed. Exit status 0 only when every check passes.\n";
     if (help_asked(argc, argv, help))
         return 0;
-    const char *pack_path = NULL, *pub = NULL;
+    const char *pack_path = NULL, *pubs[UPDATE_KEYS_MAX];
+    int pub_count = 0;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--pubkey") && i + 1 < argc)
-            pub = argv[++i];
+        if (!strcmp(argv[i], "--pubkey") && i + 1 < argc && pub_count < UPDATE_KEYS_MAX)
+            pubs[pub_count++] = argv[++i];
         else if (!pack_path && argv[i][0] != '-')
             pack_path = argv[i];
         else {
@@ -233,26 +248,66 @@ static int cmd_verify(int argc, char **argv)
         }
     }
     char sig_path[4096];
-    if (!pack_path || !pub || !sig_path_of(pack_path, sig_path, sizeof sig_path)) {
+    if (!pack_path || !pub_count || !sig_path_of(pack_path, sig_path, sizeof sig_path)) {
         fputs(help, stderr);
         return 2;
     }
-    err e;
-    sign_pubkey pk;
-    sign_signature sig;
-    unsigned char hash[SIGN_HASH_BYTES];
-    if (!sign_pubkey_load(pub, &pk, &e) || !sign_signature_load(sig_path, &sig, &e) ||
-        !sign_hash_file(pack_path, hash, NULL, &e)) {
-        fprintf(stderr, "wegweiser-pack verify: %s\n", e.msg);
+    static sign_pubkey keys[UPDATE_KEYS_MAX];
+    static char text[SIGN_SIG_FILE_MAX];
+    static verify_claim claim;
+    err e = {""};
+    size_t n = 0;
+    for (int i = 0; i < pub_count; i++)
+        if (!sign_pubkey_load(pubs[i], &keys[i], &e)) {
+            fprintf(stderr, "wegweiser-pack verify: %s\n", e.msg);
+            return 1;
+        }
+    struct stat st;
+    if (stat(pack_path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "wegweiser-pack verify: %s is not a file\n", pack_path);
         return 1;
     }
-    if (!sign_verify_hash(&pk, &sig, hash, &e)) {
+    /* The kiosk's default limit; a kiosk started with a larger --max-size takes more. */
+    if ((long long)st.st_size > UPDATE_MAX_PACK_BYTES_DEFAULT) {
+        fprintf(stderr, "wegweiser-pack verify: %s: %lld bytes; kiosks refuse packs larger than %lld MiB unless "
+                        "started with a larger --max-size\n", pack_path, (long long)st.st_size,
+                UPDATE_MAX_PACK_BYTES_DEFAULT >> 20);
+        return 1;
+    }
+    unsigned char hash[SIGN_HASH_BYTES], header[VERIFY_HEADER_BYTES];
+    long long size = 0;
+    pack *p = NULL;
+    verify_status vs = VERIFY_UNREADABLE;
+    if (sign_signature_read(sig_path, text, sizeof text, &n, &e))
+        vs = verify_signature(text, n, keys, pub_count, (long long)st.st_size, &claim, &e);
+    if (vs == VERIFY_OK) {
+        if (!sign_hash_file_head(pack_path, hash, &size, header, sizeof header, &e))
+            vs = VERIFY_UNREADABLE;
+        else if (size != (long long)st.st_size)
+            vs = VERIFY_UNREADABLE, err_set(&e, "it changed while it was read");
+        else
+            vs = verify_pack(&claim, &keys[claim.key], hash, header, size, pack_path, &p, &e);
+    }
+    if (vs != VERIFY_OK) {
         fprintf(stderr, "wegweiser-pack verify: %s: %s\n", pack_path, e.msg);
         return 1;
     }
-    char id[17];
-    sign_key_id_hex(sig.key_id, id);
-    printf("signature ok (key %s)\ntrusted comment: %s\n", id, sig.trusted_comment);
+    const pack_meta *m = pack_get_meta(p);
+    printf("signature ok (key %s)\ntrusted comment: %s\n", claim.key_id, claim.sig.trusted_comment);
+    printf("pack ok: %s, region %s, version %s, content schema %d, %d pages, %d languages, %lld bytes\n",
+           m->name[0] ? m->name : m->region, m->region, m->version, m->schema_version, pack_page_count(p),
+           pack_language_count(p), size);
+    printf("Only a kiosk can check the rest; it installs the pack when\n"
+           "  - it trusts key %s (a .pub file in its folder of trusted keys),\n"
+           "  - it shows region %s, or has no pack installed yet,\n"
+           "  - the version it has installed is older than %s (an older pack needs staff to confirm on the\n"
+           "    kiosk's screen),\n"
+           "  - the pack is at most its --max-size (default %lld MiB).\n",
+           claim.key_id, m->region, m->version, UPDATE_MAX_PACK_BYTES_DEFAULT >> 20);
+    if (!kiosk_would_see(pack_path))
+        printf("Note: kiosks only look at files named *.pack in a stick's top folder: rename it, and its .minisig "
+               "with it, before copying it onto a stick.\n");
+    pack_close(p);
     return 0;
 }
 
@@ -427,9 +482,12 @@ static int cmd_check(int argc, char **argv)
     static const char help[] =
         "usage: wegweiser-pack check SRC|PACK\n"
         "For content sources (a folder): lists every error and warning with its file and line (codes,\n"
-        "parents, links, keys, UTF-8, missing, outdated and machine-drafted translations, characters\n"
-        "no bundled font covers, titles too long for a tile at 800x480, unknown icons), then a table\n"
-        "per language. For a pack (a file): checks it opens as a valid pack and prints the table.\n"
+        "parents and cycles of parents, links, keys, UTF-8, fields and texts over the limits of\n"
+        "content/SCHEMA.md, invisible direction controls, missing, outdated and machine-drafted\n"
+        "translations, characters no bundled font covers, titles too long for a tile at 800x480,\n"
+        "unknown icons), then a table\n"
+        "per language. For a pack (a file): checks it opens as a valid pack, that every text keeps the\n"
+        "limits a kiosk has (content/SCHEMA.md), and prints the table.\n"
         "Exit status 0 when there is no error (warnings allowed), 1 when there is one.\n";
     if (help_asked(argc, argv, help))
         return 0;
@@ -452,10 +510,12 @@ static int cmd_check(int argc, char **argv)
             return 1;
         }
         pack_report r = {0};
+        bool ok = pack_check_texts(p, &r);
         r.lang_count = pack_translation_stats(p, r.langs, PACK_LANGUAGES_MAX);
         check_print(&r, stdout);
+        pack_report_free(&r);
         pack_close(p);
-        return 0;
+        return ok ? 0 : 1;
     }
     text_fonts *fonts = text_fonts_open(assets, &e);
     if (!fonts) {

@@ -12,13 +12,38 @@ struct pack {
     pack_meta meta;
     pack_language languages[PACK_LANGUAGES_MAX];
     int language_count;
-    pack_page *pages; /* sorted by (parent, order, code) as the query returns them */
+    pack_page *pages; /* tree order: by parent, order, code; children of a page are one run */
     int page_count;
+    const pack_page **by_code; /* the same pages by code, for finding one */
+    pack_searcher *searcher;
 };
 
+/* For values read when shown (pack_check_texts vouches for their length before install): should
+ * one not fit after all, it ends before the letter that does not, never inside it. */
 static void copy_text(char *dst, size_t size, const unsigned char *src)
 {
-    snprintf(dst, size, "%s", src ? (const char *)src : "");
+    size_t n = (size_t)snprintf(dst, size, "%s", src ? (const char *)src : "");
+    if (n >= size && size > 0) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)dst[n] & 0xC0) == 0x80)
+            n--;
+        dst[n] = 0;
+    }
+}
+
+/* A column into a buffer sized by its limit (pack_limits.h), whole: a pack made by other means
+ * with a longer value is refused, naming it, instead of being cut inside a letter. */
+static bool copy_whole(char *dst, size_t size, sqlite3_stmt *st, int col, const char *what, const char *field, err *e)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    size_t n = v ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= size)
+        return err_set(e, "the pack's %s%s is %zu bytes, more than the %zu the kiosk takes: build the pack again with a "
+                          "current wegweiser-pack",
+                       what, field, n, size - 1);
+    memcpy(dst, v ? (const char *)v : "", n);
+    dst[n] = 0;
+    return true;
 }
 
 /* A pack arrives on a stick from anyone: SQLite must not run code from it (triggers,
@@ -49,53 +74,42 @@ static bool pragma_int(sqlite3 *db, const char *sql, int *out)
     return ok;
 }
 
-static bool quick_check(sqlite3 *db, const char *path, err *e)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
-        return err_set(e, "%s is damaged or not a content pack (%s). Build or copy it again.", path,
-                       sqlite3_errmsg(db));
-    bool ok = sqlite3_step(st) == SQLITE_ROW &&
-              strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-    sqlite3_finalize(st);
-    if (!ok)
-        return err_set(e, "%s is damaged (SQLite integrity check failed). Build or copy it again.", path);
-    return true;
-}
-
-static bool load_meta(pack *p, err *e)
+static bool load_meta(pack *p, pack_refusal *why, err *e)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(p->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK)
         return err_set(e, "the pack has no metadata table: %s", sqlite3_errmsg(p->db));
     pack_meta *m = &p->meta;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    struct {
+        const char *key;
+        char *field;
+        size_t size;
+    } const kept[] = {
+        {"region", m->region, sizeof m->region},           {"name", m->name, sizeof m->name},
+        {"version", m->version, sizeof m->version},        {"publisher", m->publisher, sizeof m->publisher},
+        {"created", m->created, sizeof m->created},        {"min_firmware", m->min_firmware, sizeof m->min_firmware},
+        {"source", m->source, sizeof m->source},
+        {"source_language", m->source_language, sizeof m->source_language},
+    };
+    bool ok = true;
+    while (ok && sqlite3_step(st) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(st, 0);
         const unsigned char *value = sqlite3_column_text(st, 1);
         if (!key)
             continue;
-        if (!strcmp(key, "region"))
-            copy_text(m->region, sizeof m->region, value);
-        else if (!strcmp(key, "name"))
-            copy_text(m->name, sizeof m->name, value);
-        else if (!strcmp(key, "version"))
-            copy_text(m->version, sizeof m->version, value);
-        else if (!strcmp(key, "publisher"))
-            copy_text(m->publisher, sizeof m->publisher, value);
-        else if (!strcmp(key, "created"))
-            copy_text(m->created, sizeof m->created, value);
-        else if (!strcmp(key, "min_firmware"))
-            copy_text(m->min_firmware, sizeof m->min_firmware, value);
-        else if (!strcmp(key, "source"))
-            copy_text(m->source, sizeof m->source, value);
-        else if (!strcmp(key, "source_language"))
-            copy_text(m->source_language, sizeof m->source_language, value);
-        else if (!strcmp(key, "demo"))
+        for (size_t i = 0; ok && i < sizeof kept / sizeof kept[0]; i++)
+            if (!strcmp(key, kept[i].key))
+                ok = copy_whole(kept[i].field, kept[i].size, st, 1, kept[i].key, "", e);
+        if (!strcmp(key, "demo"))
             m->demo = value && !strcmp((const char *)value, "yes");
     }
     sqlite3_finalize(st);
+    *why = PACK_REFUSED_CONTENT;
+    if (!ok)
+        return false;
     if (!m->region[0] || !m->version[0])
         return err_set(e, "the pack's metadata has no region or version; build it again with wegweiser-pack");
+    *why = PACK_REFUSED_VERSION;
     if (m->min_firmware[0] && strverscmp(m->min_firmware, WW_VERSION) > 0)
         return err_set(e, "this pack needs kiosk software %s or newer, this kiosk has %s: update the kiosk software first",
                        m->min_firmware, WW_VERSION);
@@ -108,21 +122,48 @@ static bool load_languages(pack *p, err *e)
     const char *sql = "SELECT code, native_name, direction, script, digits FROM languages ORDER BY position, code";
     if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
         return err_set(e, "the pack's language table is unreadable: %s", sqlite3_errmsg(p->db));
-    while (sqlite3_step(st) == SQLITE_ROW && p->language_count < PACK_LANGUAGES_MAX) {
+    bool ok = true;
+    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+        if (p->language_count == PACK_LANGUAGES_MAX) {
+            ok = err_set(e, "the pack has more than %d languages, more than a kiosk shows", PACK_LANGUAGES_MAX);
+            break;
+        }
         pack_language *l = &p->languages[p->language_count++];
-        copy_text(l->code, sizeof l->code, sqlite3_column_text(st, 0));
-        copy_text(l->native_name, sizeof l->native_name, sqlite3_column_text(st, 1));
         const unsigned char *dir = sqlite3_column_text(st, 2);
         l->rtl = dir && !strcmp((const char *)dir, "rtl");
-        copy_text(l->script, sizeof l->script, sqlite3_column_text(st, 3));
-        copy_text(l->digits, sizeof l->digits, sqlite3_column_text(st, 4));
+        ok = copy_whole(l->code, sizeof l->code, st, 0, "language code", "", e);
+        char what[80];
+        snprintf(what, sizeof what, "language %s's ", l->code);
+        ok = ok && copy_whole(l->native_name, sizeof l->native_name, st, 1, what, "native_name", e) &&
+             copy_whole(l->script, sizeof l->script, st, 3, what, "script", e) &&
+             copy_whole(l->digits, sizeof l->digits, st, 4, what, "digits", e);
     }
     sqlite3_finalize(st);
+    if (!ok)
+        return false;
     if (p->language_count == 0)
         return err_set(e, "the pack has no languages; build it again with wegweiser-pack");
     return true;
 }
 
+static int compare_tree_order(const void *a, const void *b)
+{
+    const pack_page *x = a, *y = b;
+    int parent = strcmp(x->parent, y->parent);
+    if (parent)
+        return parent;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+static int compare_codes(const void *a, const void *b)
+{
+    return strcmp((*(const pack_page *const *)a)->code, (*(const pack_page *const *)b)->code);
+}
+
+/* The page tree is read whole at open: a visitor's every step walks it, and finding a page or
+ * its children is a binary search (a county's 20,000 pages are 2.6 MB). */
 static bool load_pages(pack *p, err *e)
 {
     int count = 0;
@@ -136,21 +177,41 @@ static bool load_pages(pack *p, err *e)
                       "ORDER BY coalesce(parent, ''), position, code";
     if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
         return err_set(e, "the pack's page table is unreadable: %s", sqlite3_errmsg(p->db));
-    while (sqlite3_step(st) == SQLITE_ROW && p->page_count < count) {
+    bool ok = true;
+    while (ok && sqlite3_step(st) == SQLITE_ROW && p->page_count < count) {
         pack_page *pg = &p->pages[p->page_count++];
-        copy_text(pg->code, sizeof pg->code, sqlite3_column_text(st, 0));
-        copy_text(pg->parent, sizeof pg->parent, sqlite3_column_text(st, 1));
+        ok = copy_whole(pg->code, sizeof pg->code, st, 0, "page code", "", e);
+        char what[80];
+        snprintf(what, sizeof what, "page %s's ", pg->code);
         pg->order = sqlite3_column_int(st, 2);
-        copy_text(pg->icon, sizeof pg->icon, sqlite3_column_text(st, 3));
-        copy_text(pg->kind, sizeof pg->kind, sqlite3_column_text(st, 4));
-        copy_text(pg->office, sizeof pg->office, sqlite3_column_text(st, 5));
+        ok = ok && copy_whole(pg->parent, sizeof pg->parent, st, 1, what, "parent", e) &&
+             copy_whole(pg->icon, sizeof pg->icon, st, 3, what, "icon", e) &&
+             copy_whole(pg->kind, sizeof pg->kind, st, 4, what, "kind", e) &&
+             copy_whole(pg->office, sizeof pg->office, st, 5, what, "office", e);
     }
     sqlite3_finalize(st);
+    if (!ok)
+        return false;
+    /* SQLite's order already, for a pack the builder made; sorted here with the comparison the
+     * searches below use, whatever the file holds. */
+    qsort(p->pages, (size_t)p->page_count, sizeof *p->pages, compare_tree_order);
+    p->by_code = malloc((size_t)(p->page_count > 0 ? p->page_count : 1) * sizeof *p->by_code);
+    if (!p->by_code)
+        return err_set(e, "out of memory reading %d pages", count);
+    for (int i = 0; i < p->page_count; i++)
+        p->by_code[i] = &p->pages[i];
+    qsort(p->by_code, (size_t)p->page_count, sizeof *p->by_code, compare_codes);
     return true;
 }
 
-pack *pack_open(const char *path, err *e)
+pack *pack_open(const char *path, err *e) { return pack_open_ex(path, false, NULL, e); }
+
+pack *pack_open_ex(const char *path, bool integrity_known, pack_refusal *why, err *e)
 {
+    pack_refusal ignored;
+    if (!why)
+        why = &ignored;
+    *why = PACK_REFUSED_UNREADABLE;
     pack *p = calloc(1, sizeof *p);
     if (!p) {
         err_set(e, "out of memory opening %s", path);
@@ -162,12 +223,22 @@ pack *pack_open(const char *path, err *e)
         return NULL;
     }
     int app_id = 0, schema = 0;
-    if (!harden(p->db, e) || !quick_check(p->db, path, e))
+    *why = PACK_REFUSED_NOT_A_PACK; /* SQLite refuses settings on a file that is no database */
+    if (!harden(p->db, e))
         goto fail;
-    if (!pragma_int(p->db, "PRAGMA application_id", &app_id) || app_id != PACK_APPLICATION_ID) {
-        err_set(e, "%s is an SQLite file but not a Wegweiser content pack", path);
+    if (!pragma_int(p->db, "PRAGMA application_id", &app_id)) {
+        /* SQLite says "not a database" of other files; anything else is a damaged one. */
+        bool other = sqlite3_errcode(p->db) == SQLITE_NOTADB;
+        *why = other ? PACK_REFUSED_NOT_A_PACK : PACK_REFUSED_DAMAGED;
+        err_set(e, "%s %s (%s)", path, other ? "is not a Wegweiser content pack" : "is damaged",
+                sqlite3_errmsg(p->db));
         goto fail;
     }
+    if (app_id != PACK_APPLICATION_ID) {
+        err_set(e, "%s is an SQLite database but not a Wegweiser content pack", path);
+        goto fail;
+    }
+    *why = PACK_REFUSED_VERSION;
     if (!pragma_int(p->db, "PRAGMA user_version", &schema) || schema != PACK_SCHEMA_VERSION) {
         err_set(e,
                 "%s has content schema version %d, this kiosk reads version %d: %s", path, schema,
@@ -177,8 +248,27 @@ pack *pack_open(const char *path, err *e)
         goto fail;
     }
     p->meta.schema_version = schema;
-    if (!load_meta(p, e) || !load_languages(p, e) || !load_pages(p, e))
+    /* The expected schema depends on the languages, so they are read first; a languages table
+     * that cannot be read is then named by the comparison, which says more than SQLite. */
+    err lang_e = {""};
+    bool langs = load_languages(p, &lang_e);
+    if (!pack_validate(p->db, path, p->languages, p->language_count, !integrity_known, why, e))
         goto fail;
+    *why = PACK_REFUSED_CONTENT;
+    if (!langs) {
+        err_set(e, "%s", lang_e.msg);
+        goto fail;
+    }
+    /* Before anything is read into a buffer: a field too long for one is refused, not cut. */
+    if (!pack_limits_check(p->db, e) || !load_meta(p, why, e) || !load_pages(p, e) ||
+        !pack_limits_tree(p->pages, p->page_count, e))
+        goto fail;
+    p->searcher = pack_searcher_attach(p->db);
+    if (!p->searcher) {
+        err_set(e, "cannot search %s: this SQLite has no full-text search (FTS5)", path);
+        goto fail;
+    }
+    *why = PACK_REFUSED_NONE;
     return p;
 fail:
     pack_close(p);
@@ -191,12 +281,15 @@ void pack_close(pack *p)
         return;
     sqlite3_close(p->db);
     free(p->pages);
+    free(p->by_code);
     free(p);
 }
 
 const pack_meta *pack_get_meta(const pack *p) { return &p->meta; }
 
 sqlite3 *pack_db(pack *p) { return p->db; }
+
+pack_searcher *pack_searcher_of(pack *p) { return p->searcher; }
 
 int pack_language_count(const pack *p) { return p->language_count; }
 
@@ -222,22 +315,43 @@ const pack_page *pack_page_at(const pack *p, int index)
 
 const pack_page *pack_page_find(const pack *p, const char *code)
 {
-    for (int i = 0; code && i < p->page_count; i++)
-        if (!strcmp(p->pages[i].code, code))
-            return &p->pages[i];
+    int lo = 0, hi = p->page_count;
+    while (code && lo < hi) {
+        int mid = lo + (hi - lo) / 2, c = strcmp(p->by_code[mid]->code, code);
+        if (c == 0)
+            return p->by_code[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+const pack_page *pack_child_run(const pack *p, const char *parent, int *count)
+{
+    const char *key = parent ? parent : "";
+    int lo = 0, hi = p->page_count;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(p->pages[mid].parent, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int n = 0;
+    while (lo + n < p->page_count && !strcmp(p->pages[lo + n].parent, key))
+        n++;
+    *count = n;
+    return n ? &p->pages[lo] : NULL;
 }
 
 int pack_children(const pack *p, const char *parent, const pack_page **out, int max)
 {
-    int n = 0;
-    for (int i = 0; i < p->page_count; i++) {
-        if (strcmp(p->pages[i].parent, parent ? parent : ""))
-            continue;
-        if (n < max)
-            out[n] = &p->pages[i];
-        n++;
-    }
+    int n;
+    const pack_page *run = pack_child_run(p, parent, &n);
+    for (int i = 0; i < n && i < max; i++)
+        out[i] = &run[i];
     return n;
 }
 

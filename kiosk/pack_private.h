@@ -3,12 +3,48 @@
 #define WW_PACK_PRIVATE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pack.h"
 
 sqlite3 *pack_db(pack *p);
-/* The words of a body for the search index: link targets and markup signs removed. */
-void pack_index_words(const char *body, char *out, size_t size);
+/* Creates every table, index and virtual table of the current schema in an empty database.
+ * The languages are given so a schema may hold per-language parts; the builder and the
+ * validation of untrusted packs both call this, so they cannot drift apart. */
+bool pack_schema_create(sqlite3 *db, const pack_language *languages, int language_count);
+/* The limits of pack_limits.h on what the kiosk reads after pack_open: offices, their hours and
+ * holidays, assets (metadata, languages and pages are refused as they are loaded; texts:
+ * pack_check_texts). */
+bool pack_limits_check(sqlite3 *db, err *e);
+/* The page tree is a tree: at most PACK_PAGES_MAX pages, codes of 1 to 6 digits and unique,
+ * every parent there, no cycle of parents, no screen with more pages than it lists. */
+bool pack_limits_tree(const pack_page *pages, int n, err *e);
+/* What the search index holds of a text (malloc'ed, both NULL when out of memory): its title,
+ * and its summary and body without link targets and markup signs, normalized. */
+bool pack_index_fields(const char *title, const char *summary, const char *body, char **title_out, char **body_out);
+
+/* Search's part of an open pack (pack_search.c): the ranking function ww_rank registered on
+ * the connection, the tokenizer, and the languages' texts read for ranking. The connection
+ * owns it: closing the connection frees it. NULL when FTS5 is missing. */
+typedef struct pack_searcher pack_searcher;
+pack_searcher *pack_searcher_attach(sqlite3 *db);
+pack_searcher *pack_searcher_of(pack *p);
+
+/* A prefix that at least this many texts (all languages together) match is common: the
+ * builder ranks its pages in advance, since ranking that many would take longer than a
+ * keystroke may. */
+#define PACK_COMMON_HITS 2000
+/* Fills common_prefixes in a pack whose texts and search index are written: every prefix of
+ * an indexed word that at least `threshold` texts match, with each language's first
+ * PACK_SEARCH_MAX texts as the kiosk's search ranks them. */
+bool pack_search_common(sqlite3 *db, int threshold);
+/* Compares the pack's whole schema (sqlite_schema: tables and their columns, indexes, virtual
+ * tables and their shadow tables, triggers, views) with what pack_schema_create makes for the
+ * pack's languages and, when `integrity`, runs SQLite's quick_check. False with a message naming
+ * `path` and what differs ("table office_hours is missing", "extra trigger t1 on texts", "column
+ * texts.body has type BLOB, expected TEXT"); *why says which kind of problem it is. */
+bool pack_validate(sqlite3 *db, const char *path, const pack_language *languages, int language_count, bool integrity,
+                   pack_refusal *why, err *e);
 
 #endif

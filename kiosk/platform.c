@@ -17,98 +17,233 @@
 #include "notify.h"
 
 #define TEXTURES_MAX 768
+/* The texture cache's bound in bytes as well as in count: a visit through many pages must not
+ * grow the kiosk past its memory budget (the bench's memory row). 8 MiB holds every line of
+ * a long article at 1280x800 twice over, so a drag never draws a line anew. */
+#define TEXTURE_BYTES_MAX (8u << 20)
+
+typedef enum texture_kind { TEXTURE_LINE, TEXTURE_ICON, TEXTURE_QR, TEXTURE_DISC } texture_kind;
 
 typedef struct texture_entry {
-    unsigned long key; /* layout id, or icon code point */
-    int size;          /* text: line number + 1; icons: - icon size */
-    Uint32 color;
+    texture_kind kind;
+    unsigned long key; /* line: layout id; icon: code point; QR: hash of its text; disc: radius */
+    int size;          /* line: line number; icon: size in px; QR: box width */
+    Uint32 color;      /* line, icon and disc: the colour it is drawn in */
     SDL_Texture *texture;
-    int w, h;
+    int w, h;    /* what was drawn, e.g. a line across the whole paragraph box */
+    SDL_Rect ink; /* the part of it the texture holds: all its pixels that are not clear */
     unsigned long last_used;
 } texture_entry;
 
-typedef struct painter {
+struct platform_painter {
     SDL_Renderer *renderer;
     text_fonts *fonts;
     texture_entry textures[TEXTURES_MAX];
     int count;
+    size_t bytes; /* the pixels of every cached texture */
     unsigned long tick;
-} painter;
+};
+typedef platform_painter painter;
 
 static Uint32 pack_color(SDL_Color c) { return (Uint32)c.r << 24 | (Uint32)c.g << 16 | (Uint32)c.b << 8 | c.a; }
 
-/* A text line (line >= 0) or an icon (line < 0) as a texture, from a bounded cache. */
-static texture_entry *texture_for(painter *p, const view_cmd *cmd, int line)
+/* The cached texture of that kind, key, size and colour, or NULL. */
+static texture_entry *cache_find(painter *p, texture_kind kind, unsigned long key, int size, Uint32 color)
 {
-    unsigned long key = cmd->kind == VIEW_TEXT ? cmd->layout->id : cmd->icon;
-    int size = cmd->kind == VIEW_TEXT ? line + 1 : -cmd->icon_size;
-    Uint32 color = pack_color(cmd->color);
     p->tick++;
-    texture_entry *victim = NULL;
     for (int i = 0; i < p->count; i++) {
         texture_entry *t = &p->textures[i];
-        if (t->key == key && t->size == size && t->color == color) {
+        if (t->key == key && t->size == size && t->color == color && t->kind == kind) {
             t->last_used = p->tick;
             return t;
         }
-        if (!victim || t->last_used < victim->last_used)
-            victim = t;
     }
-    SDL_Surface *surface = cmd->kind == VIEW_TEXT ? text_line_render(p->fonts, cmd->layout, line, cmd->color, NULL)
-                                                   : text_icon_render(p->fonts, cmd->icon, cmd->icon_size, cmd->color);
+    return NULL;
+}
+
+static size_t entry_bytes(const texture_entry *t) { return (size_t)t->ink.w * (size_t)t->ink.h * 4; }
+
+/* Keeps a texture the painter made; first the ones unused longest make room, while the cache
+ * is full by count or by bytes. */
+static texture_entry *cache_keep(painter *p, texture_kind kind, unsigned long key, int size, Uint32 color,
+                                 SDL_Texture *texture, int w, int h, SDL_Rect ink)
+{
+    size_t bytes = (size_t)ink.w * (size_t)ink.h * 4;
+    while (p->count > 0 && (p->count == TEXTURES_MAX || p->bytes + bytes > TEXTURE_BYTES_MAX)) {
+        int oldest = 0;
+        for (int i = 1; i < p->count; i++)
+            if (p->textures[i].last_used < p->textures[oldest].last_used)
+                oldest = i;
+        texture_entry *gone = &p->textures[oldest];
+        if (gone->texture)
+            SDL_DestroyTexture(gone->texture);
+        p->bytes -= entry_bytes(gone);
+        *gone = p->textures[--p->count];
+    }
+    texture_entry *slot = &p->textures[p->count++];
+    *slot = (texture_entry){kind, key, size, color, texture, w, h, ink, p->tick};
+    p->bytes += bytes;
+    return slot;
+}
+
+size_t platform_painter_bytes(const platform_painter *p) { return p->bytes; }
+
+/* The smallest box round the pixels of an ARGB8888 surface that are not fully clear. A line
+ * is drawn across its whole paragraph box and an icon with room round it: copying only the
+ * ink blends far fewer pixels each frame, to the same picture. */
+static SDL_Rect ink_box(const SDL_Surface *s)
+{
+    SDL_Rect all = {0, 0, s->w, s->h};
+    if (s->format->format != SDL_PIXELFORMAT_ARGB8888 || SDL_MUSTLOCK(s))
+        return all;
+    int left = s->w, right = -1, top = s->h, bottom = -1;
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + y * s->pitch);
+        for (int x = 0; x < s->w; x++)
+            if (row[x] >> 24) {
+                left = x < left ? x : left;
+                right = x > right ? x : right;
+                top = y < top ? y : top;
+                bottom = y;
+            }
+    }
+    return right < 0 ? (SDL_Rect){0, 0, 0, 0} : (SDL_Rect){left, top, right - left + 1, bottom - top + 1};
+}
+
+/* Keeps the ink of a surface the painter drew as a texture (a surface with no ink at all is
+ * kept as an entry without a texture, so it is not drawn again). Frees the surface. */
+static texture_entry *keep_surface(painter *p, texture_kind kind, unsigned long key, int size, Uint32 color,
+                                   SDL_Surface *surface)
+{
     if (!surface)
         return NULL;
-    SDL_Texture *texture = SDL_CreateTextureFromSurface(p->renderer, surface);
+    SDL_Rect ink = ink_box(surface);
+    SDL_Texture *texture = NULL;
+    if (ink.w > 0) {
+        SDL_Surface *part = SDL_CreateRGBSurfaceWithFormatFrom(
+            (Uint8 *)surface->pixels + ink.y * surface->pitch + ink.x * surface->format->BytesPerPixel, ink.w, ink.h,
+            surface->format->BitsPerPixel, surface->pitch, surface->format->format);
+        texture = part ? SDL_CreateTextureFromSurface(p->renderer, part) : NULL;
+        SDL_FreeSurface(part);
+        if (!texture) {
+            SDL_FreeSurface(surface);
+            return NULL;
+        }
+        SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    }
     int w = surface->w, h = surface->h;
     SDL_FreeSurface(surface);
-    if (!texture)
-        return NULL;
-    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
-    texture_entry *slot = p->count < TEXTURES_MAX ? &p->textures[p->count++] : victim;
-    if (slot->texture)
-        SDL_DestroyTexture(slot->texture);
-    *slot = (texture_entry){key, size, color, texture, w, h, p->tick};
-    return slot;
+    return cache_keep(p, kind, key, size, color, texture, w, h, ink);
+}
+
+/* Copies an entry's ink to where the top left of what was drawn goes. */
+static void copy_ink(painter *p, const texture_entry *t, int x, int y)
+{
+    if (t->texture)
+        SDL_RenderCopy(p->renderer, t->texture, NULL, &(SDL_Rect){x + t->ink.x, y + t->ink.y, t->ink.w, t->ink.h});
+}
+
+/* A text line (line >= 0) or an icon (line < 0) as a texture, from the bounded cache. */
+static texture_entry *texture_for(painter *p, const view_cmd *cmd, int line)
+{
+    bool text = cmd->kind == VIEW_TEXT;
+    texture_kind kind = text ? TEXTURE_LINE : TEXTURE_ICON;
+    unsigned long key = text ? cmd->layout->id : cmd->icon;
+    int size = text ? line : cmd->icon_size;
+    Uint32 color = pack_color(cmd->color);
+    texture_entry *t = cache_find(p, kind, key, size, color);
+    if (t)
+        return t;
+    return keep_surface(p, kind, key, size, color,
+                        text ? text_line_render(p->fonts, cmd->layout, line, cmd->color, NULL)
+                             : text_icon_render(p->fonts, cmd->icon, cmd->icon_size, cmd->color));
 }
 
 static void painter_free(painter *p)
 {
     for (int i = 0; i < p->count; i++)
-        SDL_DestroyTexture(p->textures[i].texture);
+        if (p->textures[i].texture)
+            SDL_DestroyTexture(p->textures[i].texture);
     p->count = 0;
+    p->bytes = 0;
 }
 
-/* SDL has no rounded rectangle: a triangle fan around the outline. */
-static void fill_rounded(SDL_Renderer *r, view_rect rect, int radius, SDL_Color color)
+/* A disc of the radius in one colour on a clear square of twice it, its edge anti-aliased
+ * (4x4 samples a pixel): its quarters are the corners of every rounded rectangle of that
+ * radius and colour. One texture per colour, not one white disc tinted as it is drawn: SDL's
+ * software renderer blends a tinted copy pixel by pixel in its slowest loop. */
+static texture_entry *disc_texture(painter *p, int radius, SDL_Color color)
 {
+    Uint32 packed = pack_color(color);
+    texture_entry *t = cache_find(p, TEXTURE_DISC, (unsigned long)radius, 0, packed);
+    if (t)
+        return t;
+    int side = 2 * radius;
+    Uint32 *pixels = malloc((size_t)side * (size_t)side * sizeof *pixels);
+    if (!pixels)
+        return NULL;
+    double r2 = (double)radius * radius;
+    Uint32 rgb = (Uint32)color.r << 16 | (Uint32)color.g << 8 | color.b;
+    for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++) {
+            int inside = 0;
+            for (int sy = 0; sy < 4; sy++)
+                for (int sx = 0; sx < 4; sx++) {
+                    double dx = x + (sx + 0.5) / 4 - radius, dy = y + (sy + 0.5) / 4 - radius;
+                    inside += dx * dx + dy * dy <= r2;
+                }
+            pixels[y * side + x] = (Uint32)(inside * color.a / 16) << 24 | rgb;
+        }
+    SDL_Texture *texture =
+        SDL_CreateTexture(p->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
+    if (texture && SDL_UpdateTexture(texture, NULL, pixels, side * (int)sizeof *pixels) != 0) {
+        SDL_DestroyTexture(texture);
+        texture = NULL;
+    }
+    free(pixels);
+    if (!texture)
+        return NULL;
+    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    return cache_keep(p, TEXTURE_DISC, (unsigned long)radius, 0, packed, texture, side, side,
+                      (SDL_Rect){0, 0, side, side});
+}
+
+/* SDL has no rounded rectangle: three plain rectangles (the middle and the bands between the
+ * corners) and the four quarters of a cached disc, so a frame fills pixels and copies small
+ * textures instead of rasterising triangles (a triangle fan cost 85 % of a frame). */
+static void fill_rounded(painter *p, view_rect rect, int radius, SDL_Color color)
+{
+    SDL_Renderer *r = p->renderer;
     if (radius * 2 > rect.w)
         radius = rect.w / 2;
     if (radius * 2 > rect.h)
         radius = rect.h / 2;
-    if (radius < 2) {
-        SDL_SetRenderDrawColor(r, color.r, color.g, color.b, color.a);
+    texture_entry *disc = radius >= 2 ? disc_texture(p, radius, color) : NULL;
+    /* An opaque colour is written, not blended: SDL's software renderer blends every pixel of
+     * a fill in blend mode, even at full alpha. */
+    SDL_SetRenderDrawBlendMode(r, color.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(r, color.r, color.g, color.b, color.a);
+    if (!disc) {
         SDL_RenderFillRect(r, &(SDL_Rect){rect.x, rect.y, rect.w, rect.h});
         return;
     }
-    enum { STEPS = 8, POINTS = 4 * (STEPS + 1) };
-    SDL_Vertex v[POINTS + 1];
-    int indices[POINTS * 3];
-    float cx[4] = {rect.x + rect.w - radius, (float)rect.x + radius, (float)rect.x + radius, rect.x + rect.w - radius};
-    float cy[4] = {(float)rect.y + radius, (float)rect.y + radius, rect.y + rect.h - radius, rect.y + rect.h - radius};
-    v[0] = (SDL_Vertex){{rect.x + rect.w / 2.0f, rect.y + rect.h / 2.0f}, color, {0, 0}};
-    int k = 1;
-    for (int corner = 0; corner < 4; corner++)
-        for (int s = 0; s <= STEPS; s++) {
-            double a = (corner * 90.0 + s * 90.0 / STEPS) * M_PI / 180.0;
-            v[k++] = (SDL_Vertex){{cx[corner] + (float)(radius * cos(a)), cy[corner] - (float)(radius * sin(a))},
-                                  color, {0, 0}};
-        }
-    for (int i = 0; i < POINTS; i++) {
-        indices[i * 3] = 0;
-        indices[i * 3 + 1] = 1 + i;
-        indices[i * 3 + 2] = 1 + (i + 1) % POINTS;
+    int k = radius, inner_w = rect.w - 2 * k;
+    SDL_Rect bands[3];
+    int n = 0;
+    if (rect.h > 2 * k)
+        bands[n++] = (SDL_Rect){rect.x, rect.y + k, rect.w, rect.h - 2 * k};
+    if (inner_w > 0) {
+        bands[n++] = (SDL_Rect){rect.x + k, rect.y, inner_w, k};
+        bands[n++] = (SDL_Rect){rect.x + k, rect.y + rect.h - k, inner_w, k};
     }
-    SDL_RenderGeometry(r, NULL, v, POINTS + 1, indices, POINTS * 3);
+    if (n)
+        SDL_RenderFillRects(r, bands, n);
+    for (int corner = 0; corner < 4; corner++) {
+        int right = corner & 1, bottom = corner >> 1;
+        SDL_Rect src = {right * k, bottom * k, k, k};
+        SDL_Rect dst = {right ? rect.x + rect.w - k : rect.x, bottom ? rect.y + rect.h - k : rect.y, k, k};
+        SDL_RenderCopy(r, disc->texture, &src, &dst);
+    }
 }
 
 /* A QR code as a texture: black modules on white with the quiet zone the standard asks for,
@@ -143,28 +278,15 @@ static void draw_qr(painter *p, const view_cmd *cmd)
     unsigned long key = 5381;
     for (const char *c = cmd->text; *c; c++)
         key = key * 33 + (unsigned char)*c;
-    p->tick++;
-    texture_entry *hit = NULL, *victim = NULL;
-    for (int i = 0; i < p->count && !hit; i++) {
-        texture_entry *t = &p->textures[i];
-        if (t->key == key && t->size == -100000 - cmd->rect.w)
-            hit = t;
-        else if (!victim || t->last_used < victim->last_used)
-            victim = t;
-    }
-    if (!hit) {
+    texture_entry *t = cache_find(p, TEXTURE_QR, key, cmd->rect.w, 0);
+    if (!t) {
         int px = 0;
         SDL_Texture *texture = qr_texture(p->renderer, cmd->text, cmd->rect.w, &px);
         if (!texture)
             return;
-        hit = p->count < TEXTURES_MAX ? &p->textures[p->count++] : victim;
-        if (hit->texture)
-            SDL_DestroyTexture(hit->texture);
-        *hit = (texture_entry){key, -100000 - cmd->rect.w, 0, texture, px, px, p->tick};
+        t = cache_keep(p, TEXTURE_QR, key, cmd->rect.w, 0, texture, px, px, (SDL_Rect){0, 0, px, px});
     }
-    hit->last_used = p->tick;
-    SDL_Rect dst = {cmd->rect.x + (cmd->rect.w - hit->w) / 2, cmd->rect.y + (cmd->rect.h - hit->h) / 2, hit->w, hit->h};
-    SDL_RenderCopy(p->renderer, hit->texture, NULL, &dst);
+    copy_ink(p, t, cmd->rect.x + (cmd->rect.w - t->w) / 2, cmd->rect.y + (cmd->rect.h - t->h) / 2);
 }
 
 /* Only the lines inside the clip (or the screen) are drawn, so scrolling a long article
@@ -179,14 +301,13 @@ static void draw_text(painter *p, const view_cmd *cmd, int screen_h)
             continue;
         texture_entry *t = texture_for(p, cmd, i);
         if (t)
-            SDL_RenderCopy(p->renderer, t->texture, NULL, &(SDL_Rect){cmd->rect.x, y, t->w, t->h});
+            copy_ink(p, t, cmd->rect.x, y);
     }
 }
 
 static void draw(painter *p, const view_list *l)
 {
     SDL_Renderer *r = p->renderer;
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(r, l->background.r, l->background.g, l->background.b, 255);
     SDL_RenderSetClipRect(r, NULL);
     SDL_RenderClear(r);
@@ -197,7 +318,7 @@ static void draw(painter *p, const view_list *l)
         else
             SDL_RenderSetClipRect(r, NULL);
         if (cmd->kind == VIEW_RECT) {
-            fill_rounded(r, cmd->rect, cmd->radius, cmd->color);
+            fill_rounded(p, cmd->rect, cmd->radius, cmd->color);
             continue;
         }
         if (cmd->kind == VIEW_QR && cmd->text) {
@@ -211,10 +332,29 @@ static void draw(painter *p, const view_list *l)
         texture_entry *t = cmd->icon ? texture_for(p, cmd, -1) : NULL;
         if (!t)
             continue;
-        SDL_Rect dst = {cmd->rect.x + (cmd->rect.w - t->w) / 2, cmd->rect.y + (cmd->rect.h - t->h) / 2, t->w, t->h};
-        SDL_RenderCopy(r, t->texture, NULL, &dst);
+        copy_ink(p, t, cmd->rect.x + (cmd->rect.w - t->w) / 2, cmd->rect.y + (cmd->rect.h - t->h) / 2);
     }
     SDL_RenderSetClipRect(r, NULL);
+}
+
+platform_painter *platform_painter_new(SDL_Renderer *renderer, text_fonts *fonts)
+{
+    painter *p = calloc(1, sizeof *p);
+    if (p) {
+        p->renderer = renderer;
+        p->fonts = fonts;
+    }
+    return p;
+}
+
+void platform_paint(platform_painter *p, const view_list *l) { draw(p, l); }
+
+void platform_painter_free(platform_painter *p)
+{
+    if (!p)
+        return;
+    painter_free(p);
+    free(p);
 }
 
 /* What the panel shows: the picture drawn as it is, or (turned) drawn into a texture of the
@@ -224,6 +364,7 @@ typedef struct output {
     int rotation;
     SDL_Texture *picture;
     int picture_w, picture_h;
+    Uint32 format; /* the picture's pixels, as the panel's (0: ARGB8888), so blending rounds the same */
 } output;
 
 static bool present(output *o, const view_list *l)
@@ -236,7 +377,8 @@ static bool present(output *o, const view_list *l)
     if (!o->picture || o->picture_w != l->width || o->picture_h != l->height) {
         if (o->picture)
             SDL_DestroyTexture(o->picture);
-        o->picture = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, l->width, l->height);
+        o->picture = SDL_CreateTexture(r, o->format ? o->format : SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                       l->width, l->height);
         o->picture_w = l->width;
         o->picture_h = l->height;
         if (!o->picture)
@@ -267,10 +409,12 @@ bool platform_screenshot_panel(session *s, int rotation, const char *path, err *
 {
     int pw, ph;
     screen_logical_size(rotation, s->width, s->height, &pw, &ph);
-    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, pw, ph, 32, SDL_PIXELFORMAT_ARGB8888);
+    /* In the byte order PNG wants: SDL_image then encodes it as it is, without a converted
+     * copy of the whole picture (4 MiB at 1280x800, the bulk of the kiosk's peak memory). */
+    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, pw, ph, 32, SDL_PIXELFORMAT_RGBA32);
     if (!surface)
         return err_set(e, "cannot make a %dx%d picture: %s", pw, ph, SDL_GetError());
-    output o = {.p.fonts = s->fonts, .rotation = rotation};
+    output o = {.p.fonts = s->fonts, .rotation = rotation, .format = surface->format->format};
     o.p.renderer = SDL_CreateSoftwareRenderer(surface);
     bool ok = o.p.renderer != NULL;
     if (ok) {

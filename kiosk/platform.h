@@ -9,6 +9,17 @@
 #include "screen.h"
 #include "session.h"
 
+/* Draws display lists with one SDL renderer and keeps what it rasterised (text lines, icons,
+ * QR codes, rounded corners) as textures between frames, in a bounded cache: the window loop
+ * keeps one for its life, and `make bench-frames` times it. The renderer outlives it. */
+typedef struct platform_painter platform_painter;
+platform_painter *platform_painter_new(SDL_Renderer *renderer, text_fonts *fonts);
+/* Clears the renderer's target and draws the list on it (no present). */
+void platform_paint(platform_painter *p, const view_list *l);
+void platform_painter_free(platform_painter *p);
+/* The bytes of pixels its cached textures hold (bounded). */
+size_t platform_painter_bytes(const platform_painter *p);
+
 /* Renders the session's current screen into a PNG file, headless: the picture as a person
  * sees it, at the session's size. */
 bool platform_screenshot(session *s, const char *path, err *e);

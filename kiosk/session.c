@@ -1,6 +1,8 @@
 #include "session.h"
 #include "utf8.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,18 +115,28 @@ bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user)
     return true;
 }
 
+/* Whether every change since the list was built moved only the scroll (a drag, a fling, the
+ * wheel): then the list is moved, not built again. Not while a finger is on a button, whose
+ * pressed look depends on where the finger is over the content. */
+static bool only_scrolled(const session *s)
+{
+    return s->app.generation - s->built_generation == s->app.scrolls - s->built_scrolls && !s->app.pressed;
+}
+
 const view_list *session_display(session *s)
 {
     /* A rebuild can learn a new scroll limit, which can move the scroll: at most twice. */
     for (int round = 0; round < 2; round++) {
         int dpi = session_dpi(s);
-        if (s->built && s->built_generation == s->app.generation && s->built_width == s->width &&
-            s->built_height == s->height && s->built_dpi == dpi)
+        bool same_screen = s->built && s->built_width == s->width && s->built_height == s->height && s->built_dpi == dpi;
+        if (same_screen && s->built_generation == s->app.generation)
             break;
-        view_build(s->list, &s->app, s->fonts, s->width, s->height, dpi);
+        if (!(same_screen && only_scrolled(s) && view_scroll(s->list, app_current(&s->app)->scroll)))
+            view_build(s->list, &s->app, s->fonts, s->width, s->height, dpi);
         s->built = true;
         s->built_dpi = dpi;
         s->built_generation = s->app.generation;
+        s->built_scrolls = s->app.scrolls;
         s->built_width = s->width;
         s->built_height = s->height;
         app_event limit = {.type = APP_EV_SCROLL_LIMIT, .value = s->list->scroll_max};
@@ -153,8 +165,14 @@ static int tap_slop(const session *s)
     return base * 3 / 100 > 8 ? base * 3 / 100 : 8;
 }
 
+/* A finger is on the glass: a mouse dragged out of the window counts as at its edge, so no
+ * coordinate, however wild, reaches the drag arithmetic. */
+static int on_glass(int v, int size) { return v < 0 || size <= 0 ? 0 : v >= size ? size - 1 : v; }
+
 void session_press(session *s, int x, int y)
 {
+    x = on_glass(x, s->width);
+    y = on_glass(y, s->height);
     s->down = true;
     s->dragging = false;
     s->down_x = x;
@@ -175,6 +193,8 @@ void session_move(session *s, int x, int y)
 {
     if (!s->down)
         return;
+    x = on_glass(x, s->width);
+    y = on_glass(y, s->height);
     int dx = x - s->down_x, dy = y - s->down_y, slop = tap_slop(s);
     if (!s->dragging && dx * dx + dy * dy > slop * slop) {
         s->dragging = true;
@@ -250,11 +270,19 @@ void session_advance(session *s, unsigned long ms)
         }
         const app_place *here = app_current(&s->app);
         int before = here->scroll;
-        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = (int)moved});
-        if (app_current(&s->app)->scroll == before && (int)moved != 0)
+        /* Bounded: a drag is at most a screen per ms, and friction stops it within ~3000 ms. */
+        int by = moved > INT_MAX ? INT_MAX : moved < -INT_MAX ? -INT_MAX : (int)moved;
+        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = by});
+        if (app_current(&s->app)->scroll == before && by != 0)
             s->velocity = 0; /* at the end of the page */
     }
-    app_handle(&s->app, &(app_event){.type = APP_EV_TICK, .value = (int)ms});
+    /* The app's events carry an int: a long stall arrives as several ticks. */
+    unsigned long left = ms;
+    do {
+        int step = left > INT_MAX ? INT_MAX : (int)left;
+        app_handle(&s->app, &(app_event){.type = APP_EV_TICK, .value = step});
+        left -= (unsigned long)step;
+    } while (left);
 }
 
 static const char *skip_spaces(const char *p)
@@ -262,6 +290,55 @@ static const char *skip_spaces(const char *p)
     while (*p == ' ' || *p == '\t')
         p++;
     return p;
+}
+
+/* Reads exactly `count` whole numbers and nothing else; false when one is missing, is not a
+ * number or does not fit in a long. */
+static bool read_numbers(const char *arg, long *out, int count)
+{
+    const char *p = arg;
+    for (int i = 0; i < count; i++) {
+        char *end;
+        errno = 0;
+        out[i] = strtol(p, &end, 10);
+        if (end == p || errno == ERANGE)
+            return false;
+        p = end;
+    }
+    return !*skip_spaces(p);
+}
+
+/* Script coordinates are pixels of the screen: anything else is a mistake in the script. */
+static bool read_points(const session *s, const char *verb, const char *arg, int points, int *xy, err *e)
+{
+    long v[4];
+    if (!read_numbers(arg, v, points * 2))
+        return err_set(e, "'%s' needs %s", verb, points == 1 ? "X Y" : "X1 Y1 X2 Y2");
+    for (int i = 0; i < points * 2; i += 2) {
+        if (v[i] < 0 || v[i] >= s->width || v[i + 1] < 0 || v[i + 1] >= s->height)
+            return err_set(e, "'%s': %ld %ld is outside the %dx%d screen (x 0 to %d, y 0 to %d)", verb, v[i],
+                           v[i + 1], s->width, s->height, s->width - 1, s->height - 1);
+        xy[i] = (int)v[i];
+        xy[i + 1] = (int)v[i + 1];
+    }
+    return true;
+}
+
+/* The middle of button n among those a finger can reach now (topmost first, counted round),
+ * or of the screen when there is none: for soak tests and fuzzers, which cannot see the screen. */
+static void button_point(session *s, long n, int *x, int *y)
+{
+    const view_list *l = session_display(s);
+    const view_cmd *reach[VIEW_MAX_CMDS];
+    int count = 0;
+    for (int i = l->count - 1; i >= 0; i--) {
+        const view_cmd *c = &l->cmds[i];
+        int cx = c->hit.x + c->hit.w / 2, cy = c->hit.y + c->hit.h / 2;
+        if (c->button && cx >= 0 && cx < s->width && cy >= 0 && cy < s->height && view_hit(l, cx, cy) == c)
+            reach[count++] = c;
+    }
+    *x = count ? reach[n % count]->hit.x + reach[n % count]->hit.w / 2 : s->width / 2;
+    *y = count ? reach[n % count]->hit.y + reach[n % count]->hit.h / 2 : s->height / 2;
 }
 
 bool session_script_line(session *s, const char *line, session_screenshot_fn shot, void *user, err *e)
@@ -279,21 +356,21 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
     size_t n = strlen(arg);
     while (n && (arg[n - 1] == '\n' || arg[n - 1] == '\r' || arg[n - 1] == ' '))
         arg[--n] = 0;
-    int x1, y1, x2, y2;
+    int xy[4];
     long ms;
     if (!strcmp(verb, "tap")) {
-        if (sscanf(arg, "%d %d", &x1, &y1) != 2)
-            return err_set(e, "'tap' needs X Y");
+        if (!read_points(s, verb, arg, 1, xy, e))
+            return false;
         session_display(s);
-        session_tap(s, x1, y1);
+        session_tap(s, xy[0], xy[1]);
     } else if (!strcmp(verb, "swipe")) {
-        if (sscanf(arg, "%d %d %d %d", &x1, &y1, &x2, &y2) != 4)
-            return err_set(e, "'swipe' needs X1 Y1 X2 Y2");
+        if (!read_points(s, verb, arg, 2, xy, e))
+            return false;
         session_display(s);
-        session_press(s, x1, y1);
+        session_press(s, xy[0], xy[1]);
         for (int k = 1; k <= 8; k++)
-            session_move(s, x1 + (x2 - x1) * k / 8, y1 + (y2 - y1) * k / 8);
-        session_release(s, x2, y2);
+            session_move(s, xy[0] + (xy[2] - xy[0]) * k / 8, xy[1] + (xy[3] - xy[1]) * k / 8);
+        session_release(s, xy[2], xy[3]);
     } else if (!strcmp(verb, "tap-text") || !strcmp(verb, "press-text")) {
         const view_cmd *t = view_find_text(session_display(s), arg);
         if (!t)
@@ -302,19 +379,28 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
             session_tap(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
         else
             session_press(s, t->rect.x + t->rect.w / 2, t->rect.y + t->rect.h / 2);
+    } else if (!strcmp(verb, "tap-button") || !strcmp(verb, "press-button")) {
+        long number;
+        if (!read_numbers(arg, &number, 1) || number < 0)
+            return err_set(e, "'%s' needs a button number, 0 or more", verb);
+        button_point(s, number, &xy[0], &xy[1]);
+        if (verb[0] == 't')
+            session_tap(s, xy[0], xy[1]);
+        else
+            session_press(s, xy[0], xy[1]);
     } else if (!strcmp(verb, "press")) {
-        if (sscanf(arg, "%d %d", &x1, &y1) != 2)
-            return err_set(e, "'press' needs X Y");
+        if (!read_points(s, verb, arg, 1, xy, e))
+            return false;
         session_display(s);
-        session_press(s, x1, y1);
+        session_press(s, xy[0], xy[1]);
     } else if (!strcmp(verb, "release")) {
         if (!s->down)
             return err_set(e, "'release' needs a finger down ('press' or 'press-text' first)");
         session_release(s, s->down_x, s->down_y);
     } else if (!strcmp(verb, "key")) {
         if (!session_key(s, arg))
-            return err_set(e, "'key' knows back, home, keypad, search, german, large, language, enter, erase and "
-                              "read, not '%s'", arg);
+            return err_set(e, "'key' knows back, home, keypad, search, german, large, language, enter, erase, "
+                              "keyboard, about and read, not '%s'", arg);
     } else if (!strcmp(verb, "type")) {
         /* Typed one character at a time, as the on-screen keys do. */
         for (const char *q = arg; *q;) {
@@ -331,8 +417,8 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
     } else if (!strcmp(verb, "audio-end")) {
         app_handle(&s->app, &(app_event){.type = APP_EV_READ_DONE});
     } else if (!strcmp(verb, "wait")) {
-        if (sscanf(arg, "%ld", &ms) != 1 || ms < 0)
-            return err_set(e, "'wait' needs milliseconds");
+        if (!read_numbers(arg, &ms, 1) || ms < 0 || ms > SESSION_WAIT_MAX_MS)
+            return err_set(e, "'wait' needs milliseconds from 0 to %d (a week)", SESSION_WAIT_MAX_MS);
         session_advance(s, (unsigned long)ms);
         session_usb_confirmed(s, NULL, NULL);
     } else if (!strcmp(verb, "screenshot")) {
@@ -340,8 +426,8 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
             return err_set(e, "'screenshot' needs a file name and a screen to draw on");
         return shot(s, arg, user, e);
     } else {
-        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, press, press-text, release, key, type, usb, "
-                          "audio-end, wait, screenshot)", verb);
+        return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, tap-button, press, press-text, "
+                          "press-button, release, key, type, usb, audio-end, wait, screenshot)", verb);
     }
     return true;
 }

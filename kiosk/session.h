@@ -19,7 +19,7 @@ typedef struct session {
     int dpi;
     double screen_inches;
     bool built;
-    unsigned long built_generation;
+    unsigned long built_generation, built_scrolls;
     int built_width, built_height, built_dpi;
     bool down, dragging;
     int down_x, down_y, last_y;
@@ -53,6 +53,7 @@ const view_list *session_display(session *s);
 void session_resize(session *s, int width, int height);
 /* The density the view lays out for: pixels per inch, rounded up. */
 int session_dpi(const session *s);
+/* Pointer positions off the screen count as at its nearest edge. */
 void session_press(session *s, int x, int y);
 void session_move(session *s, int x, int y);
 void session_release(session *s, int x, int y);
@@ -73,7 +74,11 @@ bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, 
  * Call after input and ticks; false (and nothing done) unless staff just confirmed. */
 bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user);
 
-/* Runs one script line; false with a message naming the problem. */
+/* The longest `wait` one script line may ask for. */
+#define SESSION_WAIT_MAX_MS 604800000
+
+/* Runs one script line; false with a message naming the problem. Coordinates must lie on the
+ * screen; numbers must be whole and in range. */
 bool session_script_line(session *s, const char *line, session_screenshot_fn shot, void *user, err *e);
 
 /* One line describing the state: "screen=page page=110 lang=ar scroll=0", and

@@ -57,6 +57,9 @@ void sign_hasher_final(sign_hasher *h, unsigned char hash[SIGN_HASH_BYTES]);
 void sign_hasher_free(sign_hasher *h);
 /* Hashes a whole file; `size` (may be NULL) gets the number of bytes hashed. */
 bool sign_hash_file(const char *path, unsigned char hash[SIGN_HASH_BYTES], long long *size, err *e);
+/* The same, keeping the file's first `head_size` bytes in `head` (zeros past its end). */
+bool sign_hash_file_head(const char *path, unsigned char hash[SIGN_HASH_BYTES], long long *size, unsigned char *head,
+                         size_t head_size, err *e);
 
 /* Public key: minisign's two-line file ("untrusted comment: ..." then base64 of "Ed" || key id
  * || key), or the base64 line alone, as `minisign -P` takes it. */
@@ -80,6 +83,9 @@ bool sign_keygen(const char *pub_path, const char *sec_path, bool force, sign_pu
 bool sign_signature_parse(const char *text, size_t n, sign_signature *out, err *e);
 /* A missing file gets a message starting with "no signature file". */
 bool sign_signature_load(const char *path, sign_signature *out, err *e);
+/* The text of a .minisig as it is, for checks beyond parsing: at most `cap` bytes, refused
+ * like sign_signature_load refuses a missing, special or oversized file. */
+bool sign_signature_read(const char *path, char *text, size_t cap, size_t *n, err *e);
 
 /* Checks a signature against the hash of the signed file and the public key: the key id,
  * the signature over the hash, then the global signature over the trusted comment. Each

@@ -10,9 +10,12 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
-#define FONT_SLOTS 48
+#include "font.h"
+
 #define ICON_VARIANT (TEXT_FACE_COUNT * 2)
+#define ICON_SLOTS 8
 #define CACHE_BUCKETS 4096
+#define SCRATCH_KEEP 16384 /* glyphs: several screens of text */
 
 static const char *const FACE_FILES[TEXT_FACE_COUNT * 2 + 1] = {
     "NotoSans-Regular.ttf",         "NotoSans-Bold.ttf",         "NotoSansArabicUI-Regular.ttf",
@@ -20,13 +23,12 @@ static const char *const FACE_FILES[TEXT_FACE_COUNT * 2 + 1] = {
     "MaterialIcons-Regular.ttf",
 };
 
-typedef struct font_slot {
+/* The icon font at one size, drawn by SDL_ttf from the bytes the font store holds. */
+typedef struct icon_slot {
     TTF_Font *font;
-    int variant, size;
-    int direction; /* what was last set on the font, to avoid needless resets */
-    char script[5];
+    int size;
     unsigned long last_used;
-} font_slot;
+} icon_slot;
 
 typedef struct icon_entry {
     char name[48];
@@ -46,12 +48,13 @@ typedef struct cache_entry {
 } cache_entry;
 
 struct text_fonts {
-    char paths[TEXT_FACE_COUNT * 2 + 1][1024];
-    font_slot slots[FONT_SLOTS];
+    font_store *store;
+    icon_slot icon_slots[ICON_SLOTS];
     unsigned long tick;
     icon_entry *icons;
     int icon_count;
     UBreakIterator *breaker;
+    font_glyphs shaped, piece; /* scratch glyphs, kept between layouts */
     cache_entry cache[TEXT_CACHE_KEEP];
     int cache_count;
     int buckets[CACHE_BUCKETS];
@@ -62,6 +65,11 @@ static unsigned long next_layout_id = 1;
 static void free_entry(cache_entry *c);
 
 /* ---- fonts ---- */
+
+static int compare_icon_names(const void *a, const void *b)
+{
+    return strcmp(((const icon_entry *)a)->name, ((const icon_entry *)b)->name);
+}
 
 static bool load_icons(text_fonts *f, const char *path)
 {
@@ -85,6 +93,8 @@ static bool load_icons(text_fonts *f, const char *path)
         f->icons[f->icon_count++].codepoint = cp;
     }
     fclose(in);
+    if (f->icon_count > 1)
+        qsort(f->icons, (size_t)f->icon_count, sizeof *f->icons, compare_icon_names);
     return f->icon_count > 0;
 }
 
@@ -100,16 +110,16 @@ text_fonts *text_fonts_open(const char *assets_dir, err *e)
         return NULL;
     }
     memset(f->buckets, -1, sizeof f->buckets);
+    char paths[ICON_VARIANT + 1][1024];
+    const char *path_of[ICON_VARIANT + 1];
     for (int v = 0; v <= ICON_VARIANT; v++) {
-        snprintf(f->paths[v], sizeof f->paths[v], "%s/fonts/%s", assets_dir, FACE_FILES[v]);
-        SDL_RWops *probe = SDL_RWFromFile(f->paths[v], "rb");
-        if (!probe) {
-            err_set(e, "font %s is missing: run 'make' (it links Debian's Noto fonts into assets/fonts)",
-                    f->paths[v]);
-            text_fonts_close(f);
-            return NULL;
-        }
-        SDL_RWclose(probe);
+        snprintf(paths[v], sizeof paths[v], "%s/fonts/%s", assets_dir, FACE_FILES[v]);
+        path_of[v] = paths[v];
+    }
+    f->store = font_store_open(path_of, ICON_VARIANT + 1, e);
+    if (!f->store) {
+        text_fonts_close(f);
+        return NULL;
     }
     char icons[1100];
     snprintf(icons, sizeof icons, "%s/icons/codepoints", assets_dir);
@@ -132,77 +142,27 @@ void text_fonts_close(text_fonts *f)
 {
     if (!f)
         return;
-    for (int i = 0; i < FONT_SLOTS; i++)
-        if (f->slots[i].font)
-            TTF_CloseFont(f->slots[i].font);
+    for (int i = 0; i < ICON_SLOTS; i++)
+        if (f->icon_slots[i].font)
+            TTF_CloseFont(f->icon_slots[i].font);
     for (int i = 0; i < f->cache_count; i++)
         free_entry(&f->cache[i]);
     if (f->breaker)
         ubrk_close(f->breaker);
+    font_store_close(f->store);
+    free(f->shaped.at);
+    free(f->piece.at);
     free(f->icons);
     free(f);
 }
 
-/* A font of one face variant at one pixel size; the least recently used slot is reused. */
-static font_slot *slot_for(text_fonts *f, int variant, int size)
-{
-    f->tick++;
-    font_slot *victim = &f->slots[0];
-    for (int i = 0; i < FONT_SLOTS; i++) {
-        font_slot *s = &f->slots[i];
-        if (s->font && s->variant == variant && s->size == size) {
-            s->last_used = f->tick;
-            return s;
-        }
-        if (!s->font || (victim->font && s->last_used < victim->last_used))
-            victim = s;
-    }
-    if (victim->font)
-        TTF_CloseFont(victim->font);
-    memset(victim, 0, sizeof *victim);
-    victim->font = TTF_OpenFont(f->paths[variant], size);
-    if (!victim->font)
-        return NULL;
-    victim->variant = variant;
-    victim->size = size;
-    victim->direction = -1;
-    victim->last_used = f->tick;
-    return victim;
-}
+static int variant_of(int face, bool bold) { return face * 2 + (bold ? 1 : 0); }
 
-static TTF_Font *font_for(text_fonts *f, int face, bool bold, int size)
-{
-    font_slot *s = slot_for(f, face * 2 + (bold ? 1 : 0), size);
-    return s ? s->font : NULL;
-}
-
-/* SDL_ttf shapes one string with one direction and script set on the font object. */
-static TTF_Font *shaping_font(text_fonts *f, int face, bool bold, int size, bool rtl, const char *script)
-{
-    font_slot *s = slot_for(f, face * 2 + (bold ? 1 : 0), size);
-    if (!s)
-        return NULL;
-    int dir = rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR;
-    if (s->direction != dir) {
-        TTF_SetFontDirection(s->font, (TTF_Direction)dir);
-        s->direction = dir;
-    }
-    if (strcmp(s->script, script)) {
-        TTF_SetFontScriptName(s->font, script);
-        snprintf(s->script, sizeof s->script, "%s", script);
-    }
-    return s->font;
-}
-
-static bool face_has(text_fonts *f, int face, uint32_t c)
-{
-    TTF_Font *font = font_for(f, face, false, 16);
-    return font && TTF_GlyphIsProvided32(font, c);
-}
+static bool face_has(text_fonts *f, int face, uint32_t c) { return font_has(f->store, variant_of(face, false), c); }
 
 const char *text_face_file(int face, bool bold)
 {
-    return face >= 0 && face < TEXT_FACE_COUNT ? FACE_FILES[face * 2 + (bold ? 1 : 0)] : "";
+    return face >= 0 && face < TEXT_FACE_COUNT ? FACE_FILES[variant_of(face, bold)] : "";
 }
 
 bool text_covered(text_fonts *f, uint32_t c)
@@ -213,20 +173,51 @@ bool text_covered(text_fonts *f, uint32_t c)
     return false;
 }
 
+text_stats text_fonts_stats(const text_fonts *f)
+{
+    text_stats s;
+    font_counts(f->store, &s.shaped_chars, &s.shape_calls);
+    return s;
+}
+
+
+/* The table is sorted by name when loaded: every frame looks up a dozen icons among 2,000. */
 uint32_t text_icon_codepoint(const text_fonts *f, const char *name)
 {
-    for (int i = 0; name && i < f->icon_count; i++)
-        if (!strcmp(f->icons[i].name, name))
-            return f->icons[i].codepoint;
-    return 0;
+    icon_entry key;
+    if (!name || !f->icon_count || snprintf(key.name, sizeof key.name, "%s", name) >= (int)sizeof key.name)
+        return 0;
+    const icon_entry *hit = bsearch(&key, f->icons, (size_t)f->icon_count, sizeof *f->icons, compare_icon_names);
+    return hit ? hit->codepoint : 0;
+}
+
+/* The icon font at a size; the least recently used size makes room. */
+static TTF_Font *icon_font(text_fonts *f, int size)
+{
+    f->tick++;
+    icon_slot *victim = &f->icon_slots[0];
+    for (int i = 0; i < ICON_SLOTS; i++) {
+        icon_slot *s = &f->icon_slots[i];
+        if (s->font && s->size == size) {
+            s->last_used = f->tick;
+            return s->font;
+        }
+        if (s->last_used < victim->last_used)
+            victim = s;
+    }
+    if (victim->font)
+        TTF_CloseFont(victim->font);
+    size_t bytes;
+    const void *data = font_data(f->store, ICON_VARIANT, &bytes);
+    SDL_RWops *rw = SDL_RWFromConstMem(data, (int)bytes);
+    *victim = (icon_slot){rw ? TTF_OpenFontRW(rw, 1, size) : NULL, size, f->tick};
+    return victim->font;
 }
 
 SDL_Surface *text_icon_render(text_fonts *f, uint32_t codepoint, int size_px, SDL_Color color)
 {
-    font_slot *s = slot_for(f, ICON_VARIANT, size_px);
-    if (!s || !codepoint)
-        return NULL;
-    return TTF_RenderGlyph32_Blended(s->font, codepoint, color);
+    TTF_Font *font = codepoint && size_px > 0 ? icon_font(f, size_px) : NULL;
+    return font ? TTF_RenderGlyph32_Blended(font, codepoint, color) : NULL;
 }
 
 /* ---- character classes ---- */
@@ -291,9 +282,12 @@ static bool starts_word(const uint32_t *chars, int i)
     return i == 0 || !(u_isalnum((UChar32)chars[i - 1]) || chars[i - 1] == '+');
 }
 
-/* Copies `in` into a new array with LRI … PDI around every number span; source[k] is the
- * input index of character k (-1 for an added isolate) and nobreak[k] marks positions where a
- * line must not break after character k. */
+/* Copies `in` into a new array with LRI LRO … PDF PDI around every number span; source[k] is
+ * the input index of character k (-1 for an added control) and nobreak[k] marks positions where
+ * a line must not break after character k. The isolate keeps the span apart from the sentence;
+ * the override inside it is needed because Arabic-Indic digits are "Arabic numbers" to the bidi
+ * algorithm: in an isolate alone they still rise above a hyphen or dash between them, and
+ * "٠٦٣١ ٧١٠٥-٠" would be shown as "٠-٧١٠٥ ٠٦٣١". */
 static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, int **source_out, bool **nobreak_out)
 {
     uint32_t *out = malloc(((size_t)n * 3 + 2) * sizeof *out);
@@ -309,15 +303,21 @@ static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, int **so
     for (int i = 0; i < n;) {
         int end = starts_word(in, i) ? number_span_end(in, n, i) : i;
         if (end > i) {
-            source[k] = -1;
-            out[k++] = 0x2066;
+            static const uint32_t open[] = {0x2066, 0x202D}, close[] = {0x202C, 0x2069};
+            for (int c = 0; c < 2; c++) {
+                nobreak[k] = c == 1;
+                source[k] = -1;
+                out[k++] = open[c];
+            }
             for (int j = i; j < end; j++) {
                 nobreak[k] = j + 1 < end;
                 source[k] = j;
                 out[k++] = in[j];
             }
-            source[k] = -1;
-            out[k++] = 0x2069;
+            for (int c = 0; c < 2; c++) {
+                source[k] = -1;
+                out[k++] = close[c];
+            }
             i = end;
         } else {
             source[k] = i;
@@ -471,7 +471,18 @@ static void script_tag(UScriptCode sc, int face, char out[5])
     out[4] = 0;
 }
 
-/* ---- measuring ---- */
+/* ---- shaping: once per run of the paragraph ---- */
+
+/* A logical stretch of the paragraph shaped in one go: one font, script, direction, bold
+ * and link. Characters that are never drawn (bidi controls, newlines) go with the item they
+ * stand in. */
+typedef struct item {
+    int start, end;
+    int first_glyph, glyph_count; /* in work.shaped */
+    int variant;
+    bool rtl;
+    char script[5];
+} item;
 
 typedef struct work {
     text_fonts *f;
@@ -483,31 +494,17 @@ typedef struct work {
     const text_style *style;
     const bool *bold;
     const int *link;
+    item *items;
+    int item_count;
+    int *item_of;           /* per character */
+    int64_t *prefix;        /* prefix[i]: advance of characters [0, i), 1/64 px; n + 1 entries */
+    unsigned char *cluster; /* per character: CLUSTER_* */
+    int *first, *last;      /* per cluster start: its first and last glyph in work.shaped */
+    uint32_t *cps;          /* scratch: what is handed to the shaper */
+    int *clusters;
 } work;
 
-static int encode_range(const uint32_t *chars, int a, int b, char *out, size_t size)
-{
-    size_t k = 0;
-    for (int i = a; i < b && k + 5 < size; i++)
-        if (!is_skipped(chars[i]))
-            k += (size_t)utf8_put(chars[i], out + k);
-    out[k] = 0;
-    return (int)k;
-}
-
-/* Width of [a, b) drawn as one run with the face, script and level of chars[a]. */
-static int measure_run(const work *w, int a, int b, char *buf, size_t size)
-{
-    if (encode_range(w->chars, a, b, buf, size) == 0)
-        return 0;
-    char tag[5];
-    script_tag(w->script[a], w->face[a], tag);
-    TTF_Font *font = shaping_font(w->f, w->face[a], w->bold[a], w->style->size_px, w->level[a] & 1, tag);
-    int width = 0, height = 0;
-    if (!font || TTF_SizeUTF8(font, buf, &width, &height) != 0)
-        return 0;
-    return width;
-}
+enum { CLUSTER_NONE, CLUSTER_START, CLUSTER_UNSAFE };
 
 static bool same_run(const work *w, int i, int j)
 {
@@ -515,18 +512,153 @@ static bool same_run(const work *w, int i, int j)
            w->bold[i] == w->bold[j] && w->link[i] == w->link[j];
 }
 
-/* Width of the logical range [a, b), split wherever face, level or script change. */
-static int measure_logical(const work *w, int a, int b, char *buf, size_t size)
+/* Shapes the drawn characters of [a, b) with the item's font, direction and script,
+ * appending glyphs (whose clusters are character indices) to `out`. */
+static bool shape_range(work *w, const item *it, int a, int b, font_glyphs *out)
 {
-    int width = 0;
-    while (a < b) {
-        int end = a + 1;
-        while (end < b && (is_skipped(w->chars[end]) || same_run(w, a, end)))
+    int k = 0;
+    for (int i = a; i < b; i++)
+        if (!is_skipped(w->chars[i])) {
+            w->cps[k] = w->chars[i];
+            w->clusters[k++] = i;
+        }
+    return k == 0 || font_shape(w->f->store, it->variant, w->style->size_px, it->rtl, it->script, w->cps,
+                                w->clusters, k, out);
+}
+
+/* Splits the paragraph into items, shapes each once and keeps every character's advance
+ * (a cluster's advance on its first character) as prefix sums. */
+static bool shape_items(work *w)
+{
+    int n = w->n;
+    font_glyphs *g = &w->f->shaped;
+    g->count = 0;
+    w->item_count = 0;
+    w->prefix[0] = 0;
+    if (n <= 0)
+        return true;
+    for (int a = 0; a < n;) {
+        int s = a; /* the first drawn character: its attributes make the item */
+        while (s < n && is_skipped(w->chars[s]))
+            s++;
+        int end = s < n ? s + 1 : n;
+        while (end < n && (is_skipped(w->chars[end]) || same_run(w, s, end)))
             end++;
-        width += measure_run(w, a, end, buf, size);
+        if (s == n)
+            s = a;
+        item *it = &w->items[w->item_count++];
+        *it = (item){a, end, g->count, 0, variant_of(w->face[s], w->bold[s]), w->level[s] & 1, ""};
+        script_tag(w->script[s], w->face[s], it->script);
+        if (!shape_range(w, it, a, end, g))
+            return false;
+        it->glyph_count = g->count - it->first_glyph;
+        for (int i = a; i < end; i++)
+            w->item_of[i] = w->item_count - 1;
         a = end;
     }
-    return width;
+    int64_t *adv = w->prefix + 1; /* filled per character, summed below */
+    memset(w->prefix, 0, ((size_t)n + 1) * sizeof *w->prefix);
+    memset(w->cluster, CLUSTER_NONE, (size_t)n);
+    for (int k = 0; k < g->count; k++) {
+        const font_glyph *gl = &g->at[k];
+        int c = gl->cluster;
+        if (w->cluster[c] == CLUSTER_NONE) {
+            w->first[c] = w->last[c] = k;
+            w->cluster[c] = CLUSTER_START;
+        }
+        w->first[c] = k < w->first[c] ? k : w->first[c];
+        w->last[c] = k > w->last[c] ? k : w->last[c];
+        if (gl->unsafe)
+            w->cluster[c] = CLUSTER_UNSAFE;
+        adv[c] += gl->advance;
+    }
+    for (int i = 0; i < n; i++)
+        w->prefix[i + 1] += w->prefix[i];
+    return true;
+}
+
+/* Whether the text may be cut before character p, and how: CLUSTER_NONE inside a cluster,
+ * CLUSTER_UNSAFE where both sides must be shaped again, CLUSTER_START where the paragraph's
+ * glyphs can simply be divided. */
+static int cut_kind(const work *w, int p)
+{
+    if (p <= 0 || p >= w->n)
+        return CLUSTER_START;
+    const item *it = &w->items[w->item_of[p]];
+    if (p == it->start)
+        return CLUSTER_START;
+    int q = p;
+    while (q < it->end && is_skipped(w->chars[q]))
+        q++;
+    return q == it->end ? CLUSTER_START : w->cluster[q];
+}
+
+/* Width of [a, b) shaped alone: the sum of advances when both ends may simply be cut, else
+ * the pieces at unsafe ends shaped again, as they will be drawn. */
+static int64_t exact_width(work *w, int a, int b)
+{
+    if (a >= b)
+        return 0;
+    int64_t total = w->prefix[b] - w->prefix[a];
+    int ka = cut_kind(w, a), kb = cut_kind(w, b);
+    if (ka == CLUSTER_START && kb == CLUSTER_START)
+        return total;
+    const item *first = &w->items[w->item_of[a]];
+    const item *last = b < w->n ? &w->items[w->item_of[b]] : first;
+    font_glyphs *piece = &w->f->piece;
+    for (int side = 0; side < 2; side++) {
+        if (side == 0 ? ka == CLUSTER_START : kb == CLUSTER_START || (ka != CLUSTER_START && last == first))
+            continue;
+        const item *it = side == 0 ? first : last;
+        int from = a > it->start ? a : it->start, to = b < it->end ? b : it->end;
+        piece->count = 0;
+        if (!shape_range(w, it, from, to, piece))
+            continue;
+        total -= w->prefix[to] - w->prefix[from];
+        for (int k = 0; k < piece->count; k++)
+            total += piece->at[k].advance;
+    }
+    return total;
+}
+
+/* Whether [a, b) fits in max64. Shaping a piece again changes only the glyphs next to its
+ * ends, so far from the limit the paragraph's advances decide alone. */
+static bool fits(work *w, int a, int b, int64_t max64)
+{
+    int64_t approx = w->prefix[b] - w->prefix[a], margin = (int64_t)w->style->size_px * 64 * 2;
+    if (approx > max64 + margin)
+        return false;
+    if (approx < max64 - margin)
+        return true;
+    return exact_width(w, a, b) <= max64;
+}
+
+/* Where to cut a word [a, b) too wide for a line: after the last whole cluster that fits,
+ * at least one cluster. Returns a when the word is one cluster. */
+static int cut_point(work *w, int a, int b, int64_t max64)
+{
+    int first = -1, best = -1;
+    for (int c = a + 1; c < b; c++) {
+        if (cut_kind(w, c) == CLUSTER_NONE)
+            continue;
+        if (first < 0)
+            first = c;
+        if (w->prefix[c] - w->prefix[a] > max64)
+            break;
+        best = c;
+    }
+    if (first < 0)
+        return a;
+    if (best < 0)
+        best = first;
+    /* A cut inside a joined word changes the letters beside it: measure them as drawn. */
+    for (int steps = 0; steps < 32 && best > first && exact_width(w, a, best) > max64; steps++) {
+        int c = best - 1;
+        while (c > first && cut_kind(w, c) == CLUSTER_NONE)
+            c--;
+        best = c;
+    }
+    return best;
 }
 
 /* ---- line breaking ---- */
@@ -586,16 +718,15 @@ static bool find_breaks(text_fonts *f, const uint32_t *chars, int n, const bool 
 }
 
 static bool trailing_blank(uint32_t c) { return is_space(c) || is_skipped(c) || c == 0x200B; }
-
-/* Splits the paragraph into lines: greedy, measured on shaped widths; a word wider than a
- * whole line is cut where it must be. Writes line start offsets, returns the count. */
-static int break_lines(const work *w, const unsigned char *brk, int max_width, int *starts, bool *cut, char *buf,
-                       size_t size)
+/* Splits the paragraph into lines: greedy, on the advances of the one shaping pass, in time
+ * linear in its length; a word wider than a whole line is cut between clusters. Writes line
+ * start offsets, returns the count. */
+static int break_lines(work *w, const unsigned char *brk, int max_width, int *starts, bool *cut)
 {
     int count = 0, n = w->n;
+    int64_t max64 = (int64_t)max_width * 64;
     starts[count++] = 0;
-    int line_start = 0, line_width = 0;
-    int seg_start = 0;
+    int line_start = 0, seg_start = 0;
     for (int i = 0; i < n; i++) {
         if (!brk[i] && i != n - 1)
             continue;
@@ -603,34 +734,21 @@ static int break_lines(const work *w, const unsigned char *brk, int max_width, i
         int core_end = seg_end;
         while (core_end > seg_start && trailing_blank(w->chars[core_end - 1]))
             core_end--;
-        int core = measure_logical(w, seg_start, core_end, buf, size);
-        if (max_width > 0 && line_start < seg_start && line_width + core > max_width) {
+        if (max_width > 0 && line_start < seg_start && !fits(w, line_start, core_end, max64)) {
             starts[count++] = seg_start;
             line_start = seg_start;
-            line_width = 0;
         }
-        /* A segment that alone is too wide: cut it at the last character that fits. */
-        while (max_width > 0 && line_start == seg_start && core > max_width && core_end - seg_start > 1) {
-            int lo = seg_start + 1, hi = core_end - 1, fit = seg_start + 1;
-            while (lo <= hi) {
-                int mid = (lo + hi) / 2;
-                if (measure_logical(w, seg_start, mid, buf, size) <= max_width) {
-                    fit = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            starts[count++] = fit;
+        while (max_width > 0 && line_start == seg_start && !fits(w, seg_start, core_end, max64)) {
+            int at = cut_point(w, seg_start, core_end, max64);
+            if (at <= seg_start)
+                break;
+            starts[count++] = at;
             *cut = true;
-            seg_start = line_start = fit;
-            core = measure_logical(w, seg_start, core_end, buf, size);
+            seg_start = line_start = at;
         }
-        line_width += measure_logical(w, seg_start, seg_end, buf, size);
         if (brk[i] == 2 && seg_end < n) {
             starts[count++] = seg_end;
             line_start = seg_end;
-            line_width = 0;
         }
         seg_start = seg_end;
     }
@@ -648,29 +766,98 @@ static bool adjacent(const uint32_t *chars, int from, int to)
     return true;
 }
 
-static void font_metrics(text_fonts *f, const text_style *s, int face, int *ascent, int *descent)
+static void line_metrics(text_fonts *f, const text_style *s, int face, int *ascent, int *descent)
 {
-    TTF_Font *font = font_for(f, face, s->bold, s->size_px);
-    *ascent = font ? TTF_FontAscent(font) : s->size_px;
-    *descent = font ? -TTF_FontDescent(font) : s->size_px / 4;
+    if (!font_metrics(f->store, variant_of(face, s->bold), s->size_px, ascent, descent)) {
+        *ascent = s->size_px;
+        *descent = s->size_px / 4;
+    }
+}
+
+static int round64(int64_t v) { return (int)((v + 32) >> 6); }
+
+/* Appends the glyphs of [a, b), one item's part of a line, to `out`: a slice of the
+ * paragraph's glyphs when both ends may simply be cut, else the part shaped again. */
+static bool piece_glyphs(work *w, const item *it, int a, int b, font_glyphs *out)
+{
+    if (cut_kind(w, a) != CLUSTER_START || cut_kind(w, b) != CLUSTER_START)
+        return shape_range(w, it, a, b, out);
+    int qa = a, qb = b;
+    while (qa < b && is_skipped(w->chars[qa]))
+        qa++;
+    while (qb < it->end && is_skipped(w->chars[qb]))
+        qb++;
+    if (qa >= b)
+        return true;
+    int lo, hi; /* inclusive, in buffer (visual) order */
+    if (!it->rtl) {
+        lo = w->first[qa];
+        hi = qb < it->end ? w->first[qb] - 1 : it->first_glyph + it->glyph_count - 1;
+    } else {
+        hi = w->last[qa];
+        lo = qb < it->end ? w->last[qb] + 1 : it->first_glyph;
+    }
+    if (hi < lo)
+        return true;
+    if (!font_glyphs_reserve(out, hi - lo + 1))
+        return false;
+    memcpy(out->at + out->count, w->f->shaped.at + lo, (size_t)(hi - lo + 1) * sizeof *out->at);
+    out->count += hi - lo + 1;
+    return true;
+}
+
+static bool add_glyph(text_layout *l, int *cap, text_glyph g)
+{
+    if (l->glyph_count == *cap) {
+        int bigger = *cap ? *cap * 2 : 64;
+        text_glyph *more = realloc(l->glyphs, (size_t)bigger * sizeof *more);
+        if (!more)
+            return false;
+        l->glyphs = more;
+        *cap = bigger;
+    }
+    l->glyphs[l->glyph_count++] = g;
+    return true;
+}
+
+/* Places a run's glyphs from its piece of the line, left to right from pen (1/64 px). */
+static bool place_run(work *w, text_layout *l, text_run *run, const font_glyphs *piece, int from, int to,
+                      int64_t *pen, int *cap)
+{
+    const item *it = &w->items[w->item_of[run->start]];
+    bool reverse = (run->level & 1) != it->rtl; /* rule L1 turned this run around */
+    int64_t x0 = *pen;
+    run->first_glyph = l->glyph_count;
+    for (int k = 0; k < to - from; k++) {
+        const font_glyph *g = &piece->at[reverse ? to - 1 - k : from + k];
+        if (g->cluster < run->start || g->cluster >= run->end)
+            continue;
+        if (!add_glyph(l, cap, (text_glyph){g->id, (int)(*pen + g->x_offset), g->y_offset, g->advance}))
+            return false;
+        *pen += g->advance;
+    }
+    run->glyph_count = l->glyph_count - run->first_glyph;
+    run->x = round64(x0);
+    run->width = round64(*pen) - run->x;
+    return true;
 }
 
 static bool layout_lines(work *w, text_layout *l, const FriBidiCharType *types, FriBidiParType base,
-                         const int *starts, int line_count, int max_width, char *buf, size_t size)
+                         const int *starts, int line_count, int max_width)
 {
     int n = w->n;
     FriBidiLevel *levels = malloc(((size_t)n + 1) * sizeof *levels);
     FriBidiStrIndex *map = malloc(((size_t)n + 1) * sizeof *map);
+    int *piece_from = malloc(((size_t)w->item_count + 1) * sizeof *piece_from);
+    int *piece_to = malloc(((size_t)w->item_count + 1) * sizeof *piece_to);
     l->runs = malloc(((size_t)n + 1) * sizeof *l->runs);
     l->lines = calloc((size_t)line_count, sizeof *l->lines);
-    if (!levels || !map || !l->runs || !l->lines) {
-        free(levels);
-        free(map);
-        return false;
-    }
-    memcpy(levels, w->level, (size_t)n * sizeof *levels);
-    int widest = 0;
-    for (int li = 0; li < line_count; li++) {
+    bool ok = levels && map && piece_from && piece_to && l->runs && l->lines;
+    if (ok)
+        memcpy(levels, w->level, (size_t)n * sizeof *levels);
+    font_glyphs *piece = &w->f->piece;
+    int widest = 0, glyph_cap = 0;
+    for (int li = 0; ok && li < line_count; li++) {
         text_line *line = &l->lines[li];
         int start = starts[li], end = li + 1 < line_count ? starts[li + 1] : n;
         line->start = start;
@@ -681,20 +868,28 @@ static bool layout_lines(work *w, text_layout *l, const FriBidiCharType *types, 
         for (int i = start; i < end; i++)
             map[i] = i;
         if (end > start && !fribidi_reorder_line(0, types, end - start, start, base, levels, NULL, map)) {
-            free(levels);
-            free(map);
-            return false;
+            ok = false;
+            break;
         }
-        int x = 0;
+        /* The line's glyphs, item by item in logical order. */
+        piece->count = 0;
+        for (int k = end > start ? w->item_of[start] : w->item_count; ok && k < w->item_count; k++) {
+            const item *it = &w->items[k];
+            if (it->start >= end)
+                break;
+            piece_from[k] = piece->count;
+            ok = piece_glyphs(w, it, start > it->start ? start : it->start, end < it->end ? end : it->end, piece);
+            piece_to[k] = piece->count;
+        }
         text_run *run = NULL;
         int last = -1;
-        for (int v = start; v < end; v++) {
+        for (int v = start; ok && v < end; v++) {
             int i = map[v];
             if (is_skipped(w->chars[i]))
                 continue;
             bool rtl = levels[i] & 1;
-            if (run && levels[i] == run->level && w->face[i] == run->face && w->script[i] == w->script[last] &&
-                w->bold[i] == run->bold && w->link[i] == run->link &&
+            if (run && levels[i] == run->level && w->item_of[i] == w->item_of[last] && w->face[i] == run->face &&
+                w->script[i] == w->script[last] && w->bold[i] == run->bold && w->link[i] == run->link &&
                 (rtl ? i < last : i > last) && adjacent(w->chars, last, i)) {
                 if (rtl)
                     run->start = i;
@@ -714,34 +909,46 @@ static bool layout_lines(work *w, text_layout *l, const FriBidiCharType *types, 
             last = i;
         }
         line->run_count = l->run_count - line->first_run;
-        /* Shape with this line's levels (rule L1 may have changed them at its end). */
-        const FriBidiLevel *paragraph_levels = w->level;
-        w->level = levels;
-        for (int r = line->first_run; r < l->run_count; r++) {
-            text_run *rr = &l->runs[r];
-            rr->width = measure_run(w, rr->start, rr->end, buf, size);
-            rr->x = x;
-            x += rr->width;
+        int64_t pen = 0;
+        for (int r = line->first_run; ok && r < l->run_count; r++) {
+            int k = w->item_of[l->runs[r].start];
+            ok = place_run(w, l, &l->runs[r], piece, piece_from[k], piece_to[k], &pen, &glyph_cap);
         }
-        w->level = paragraph_levels;
-        line->width = x;
-        if (x > widest)
-            widest = x;
+        line->width = round64(pen);
+        widest = line->width > widest ? line->width : widest;
     }
     free(levels);
     free(map);
+    free(piece_from);
+    free(piece_to);
+    if (!ok)
+        return false;
+    /* Cached layouts keep these: no room to spare. */
+    if (l->run_count > 0) {
+        text_run *fitted = realloc(l->runs, (size_t)l->run_count * sizeof *fitted);
+        l->runs = fitted ? fitted : l->runs;
+    }
+    if (l->glyph_count > 0) {
+        text_glyph *fitted = realloc(l->glyphs, (size_t)l->glyph_count * sizeof *fitted);
+        l->glyphs = fitted ? fitted : l->glyphs;
+    }
     l->width = max_width > 0 ? max_width : widest;
     for (int li = 0; li < line_count; li++) {
         text_line *line = &l->lines[li];
         int room = l->width - line->width;
         line->x = l->style.align == TEXT_ALIGN_CENTER ? room / 2 : l->rtl ? room : 0;
-        for (int r = line->first_run; r < line->first_run + line->run_count; r++)
-            l->runs[r].x += line->x;
+        for (int r = line->first_run; r < line->first_run + line->run_count; r++) {
+            text_run *run = &l->runs[r];
+            run->x += line->x;
+            for (int g = run->first_glyph; g < run->first_glyph + run->glyph_count; g++)
+                l->glyphs[g].x += line->x * 64;
+        }
         line->baseline = li * l->line_height + l->ascent;
     }
     l->height = line_count * l->line_height;
     return true;
 }
+
 
 static void note_missing(text_layout *l, text_fonts *f)
 {
@@ -826,10 +1033,19 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *m
     int *starts = malloc(((size_t)n + 1) * sizeof *starts);
     bool *bold = malloc(((size_t)n + 1) * sizeof *bold);
     int *link = malloc(((size_t)n + 1) * sizeof *link);
-    size_t buf_size = (size_t)n * 4 + 16;
-    char *buf = malloc(buf_size);
+    work w = {.f = f, .chars = l->chars, .n = n, .face = face, .script = script, .level = levels, .style = style,
+              .bold = bold, .link = link};
+    w.items = malloc(((size_t)n + 1) * sizeof *w.items);
+    w.item_of = malloc(((size_t)n + 1) * sizeof *w.item_of);
+    w.prefix = malloc(((size_t)n + 1) * sizeof *w.prefix);
+    w.cluster = malloc((size_t)n + 1);
+    w.first = malloc(((size_t)n + 1) * sizeof *w.first);
+    w.last = malloc(((size_t)n + 1) * sizeof *w.last);
+    w.cps = malloc(((size_t)n + 1) * sizeof *w.cps);
+    w.clusters = malloc(((size_t)n + 1) * sizeof *w.clusters);
     bool ok = l->chars && nobreak && types && brackets && levels && face && script && brk && starts && bold && link &&
-              buf && apply_marks(utf8, marks, mark_count, l, style->bold, bold, link);
+              w.items && w.item_of && w.prefix && w.cluster && w.first && w.last && w.cps && w.clusters &&
+              apply_marks(utf8, marks, mark_count, l, style->bold, bold, link);
 
     FriBidiParType base = paragraph_type(style->dir);
     if (ok) {
@@ -846,22 +1062,28 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *m
             if (!used)
                 continue;
             int a, d;
-            font_metrics(f, style, k, &a, &d);
+            line_metrics(f, style, k, &a, &d);
             ascent = a > ascent ? a : ascent;
             descent = d > descent ? d : descent;
         }
         l->ascent = ascent + style->leading / 2;
         l->line_height = ascent + descent + style->leading;
-        work w = {f, l->chars, n, face, script, levels, style, bold, link};
-        ok = find_breaks(f, l->chars, n, nobreak, brk);
-        int line_count = ok && n > 0 ? break_lines(&w, brk, max_width, starts, &l->cut_word, buf, buf_size) : 1;
+        ok = find_breaks(f, l->chars, n, nobreak, brk) && shape_items(&w);
+        int line_count = ok && n > 0 ? break_lines(&w, brk, max_width, starts, &l->cut_word) : 1;
         starts[0] = 0;
-        ok = ok && layout_lines(&w, l, types, base, starts, line_count, max_width, buf, buf_size);
+        ok = ok && layout_lines(&w, l, types, base, starts, line_count, max_width);
         if (ok)
             l->line_count = line_count;
     }
     if (ok)
         note_missing(l, f);
+    /* The scratch glyphs stay for the next paragraph, unless this one was huge. */
+    font_glyphs *scratch[] = {&f->shaped, &f->piece};
+    for (size_t i = 0; i < sizeof scratch / sizeof scratch[0]; i++)
+        if (scratch[i]->cap > SCRATCH_KEEP) {
+            free(scratch[i]->at);
+            *scratch[i] = (font_glyphs){0};
+        }
     free(nobreak);
     free(types);
     free(brackets);
@@ -872,7 +1094,14 @@ text_layout *text_layout_new(text_fonts *f, const char *utf8, const text_mark *m
     free(starts);
     free(bold);
     free(link);
-    free(buf);
+    free(w.items);
+    free(w.item_of);
+    free(w.prefix);
+    free(w.cluster);
+    free(w.first);
+    free(w.last);
+    free(w.cps);
+    free(w.clusters);
     if (!ok) {
         err_set(e, "out of memory laying out text");
         text_layout_free(l);
@@ -928,6 +1157,7 @@ void text_layout_free(text_layout *l)
     free(l->chars);
     free(l->source);
     free(l->runs);
+    free(l->glyphs);
     free(l->lines);
     free(l);
 }
@@ -950,13 +1180,22 @@ static uint32_t hash_key(const char *s, const text_mark *marks, int mark_count, 
     return h;
 }
 
+/* Field by field: memcmp would compare the padding inside text_mark too, which callers leave
+ * as it happens to be, and a miss lays the paragraph out again on every frame. */
+static bool same_marks(const text_mark *a, const text_mark *b, int count)
+{
+    for (int m = 0; m < count; m++)
+        if (a[m].start != b[m].start || a[m].end != b[m].end || a[m].bold != b[m].bold || a[m].link != b[m].link)
+            return false;
+    return true;
+}
+
 static bool same_key(const cache_entry *c, const char *utf8, const text_mark *marks, int mark_count,
                      const text_style *st, int max_width)
 {
     return c->max_width == max_width && c->style.size_px == st->size_px && c->style.bold == st->bold &&
            c->style.dir == st->dir && c->style.align == st->align && c->style.leading == st->leading &&
-           c->mark_count == mark_count &&
-           (mark_count == 0 || !memcmp(c->marks, marks, (size_t)mark_count * sizeof *marks)) && !strcmp(c->text, utf8);
+           c->mark_count == mark_count && same_marks(c->marks, marks, mark_count) && !strcmp(c->text, utf8);
 }
 
 static void unlink_entry(text_fonts *f, int index)
@@ -1017,70 +1256,29 @@ const text_layout *text_layout_cached(text_fonts *f, const char *utf8, const tex
 
 /* ---- drawing ---- */
 
-/* Text is one colour, so runs combine by taking the stronger coverage per pixel; plain
- * alpha blending onto a transparent surface would darken the glyph edges. */
-static void compose(SDL_Surface *dst, SDL_Surface *src, int x, int y, SDL_Color color)
-{
-    for (int sy = 0; sy < src->h; sy++) {
-        int dy = y + sy;
-        if (dy < 0 || dy >= dst->h)
-            continue;
-        const Uint32 *s = (const Uint32 *)((const Uint8 *)src->pixels + sy * src->pitch);
-        Uint32 *d = (Uint32 *)((Uint8 *)dst->pixels + dy * dst->pitch);
-        for (int sx = 0; sx < src->w; sx++) {
-            int dx = x + sx;
-            if (dx < 0 || dx >= dst->w)
-                continue;
-            Uint8 a = (Uint8)(s[sx] >> 24);
-            Uint8 old = (Uint8)(d[dx] >> 24);
-            if (a > old)
-                d[dx] = ((Uint32)a << 24) | ((Uint32)color.r << 16) | ((Uint32)color.g << 8) | color.b;
-        }
-    }
-}
-
-/* Draws lines [first, first + count) into a new surface, the first line at its top. */
+/* Draws lines [first, first + count) into a new surface, the first line at its top, from the
+ * glyphs the layout placed: nothing is shaped again. */
 static SDL_Surface *render_lines(text_fonts *f, const text_layout *l, int first, int count, SDL_Color color, err *e)
 {
     int w = l->width > 0 ? l->width : 1, h = count * l->line_height > 0 ? count * l->line_height : 1;
     SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    size_t size = (size_t)l->char_count * 4 + 16;
-    char *buf = malloc(size);
-    if (!out || !buf) {
-        SDL_FreeSurface(out);
-        free(buf);
+    if (!out) {
         err_set(e, "out of memory drawing text");
         return NULL;
     }
     SDL_FillRect(out, NULL, 0);
-    SDL_Color white = {255, 255, 255, 255};
     for (int li = first; li < first + count && li < l->line_count; li++) {
         const text_line *line = &l->lines[li];
-        int top = (li - first) * l->line_height;
+        int baseline = (li - first) * l->line_height + l->ascent;
         for (int r = line->first_run; r < line->first_run + line->run_count; r++) {
             const text_run *run = &l->runs[r];
-            if (encode_range(l->chars, run->start, run->end, buf, size) == 0)
-                continue;
-            TTF_Font *font =
-                shaping_font(f, run->face, run->bold, l->style.size_px, run->level & 1, run->script);
-            SDL_Surface *glyphs = font ? TTF_RenderUTF8_Blended(font, buf, white) : NULL;
-            if (!glyphs)
-                continue;
-            SDL_Surface *argb = glyphs->format->format == SDL_PIXELFORMAT_ARGB8888
-                                    ? glyphs
-                                    : SDL_ConvertSurfaceFormat(glyphs, SDL_PIXELFORMAT_ARGB8888, 0);
-            if (argb) {
-                SDL_LockSurface(argb);
-                /* Every font sits on the line's one baseline, whatever its own ascent. */
-                compose(out, argb, run->x, top + l->ascent - TTF_FontAscent(font), color);
-                SDL_UnlockSurface(argb);
+            int variant = variant_of(run->face, run->bold);
+            for (int g = run->first_glyph; g < run->first_glyph + run->glyph_count; g++) {
+                const text_glyph *gl = &l->glyphs[g];
+                font_draw(f->store, variant, l->style.size_px, gl->id, gl->x, baseline - round64(gl->y), out, color);
             }
-            if (argb != glyphs)
-                SDL_FreeSurface(argb);
-            SDL_FreeSurface(glyphs);
         }
     }
-    free(buf);
     return out;
 }
 
@@ -1093,6 +1291,8 @@ SDL_Surface *text_line_render(text_fonts *f, const text_layout *l, int line, SDL
 {
     return render_lines(f, l, line, 1, color, e);
 }
+
+
 
 void text_line_visual(const text_layout *l, int line, char *out, size_t size)
 {

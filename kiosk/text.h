@@ -1,7 +1,8 @@
 /* text: lays out and draws paragraphs in every script the kiosk shows.
  * A paragraph goes: base direction → FriBidi levels (with bracket pairs) → a font per
- * script run with per-character fallback → shaping by SDL_ttf/HarfBuzz per run → line
- * breaking at UAX #14 opportunities (ICU) on shaped widths → per-line reordering → alignment.
+ * script run with per-character fallback → one HarfBuzz shaping pass per run (font.h) → line
+ * breaking at UAX #14 opportunities (ICU) on the advances of that pass, in time linear in the
+ * paragraph → per-line reordering → alignment. Lines are drawn from the glyphs placed here.
  * Phone numbers, times and dates are isolated left-to-right and never broken. */
 #ifndef WW_TEXT_H
 #define WW_TEXT_H
@@ -42,7 +43,15 @@ typedef struct text_run {
     bool bold;
     int link;
     char script[5]; /* ISO 15924 tag given to the shaper */
+    int first_glyph, glyph_count; /* into text_layout.glyphs, left to right */
 } text_run;
+
+/* A glyph as it is drawn: its id in the run's font, its origin in 1/64 px from the box's
+ * left edge and above the baseline, and its advance. Runs measure exactly these. */
+typedef struct text_glyph {
+    uint32_t id;
+    int x, y, advance;
+} text_glyph;
 
 typedef struct text_box {
     int x, y, w, h;
@@ -65,6 +74,8 @@ typedef struct text_layout {
     int run_count;
     text_line *lines;
     int line_count;
+    text_glyph *glyphs;
+    int glyph_count;
     int width, height; /* the box: max_width when given, else the widest line */
     int ascent, line_height;
     bool cut_word; /* a word wider than max_width had to be cut: the text does not fit */
@@ -120,6 +131,14 @@ bool text_bidi(const uint32_t *chars, int n, text_dir dir, int *paragraph_level,
 /* The engine's line break opportunities (UAX #14 through ICU), without its rule that keeps
  * numbers whole: brk[i] is 1 where a line may break after chars[i], 2 where it must. */
 bool text_breaks(text_fonts *f, const uint32_t *chars, int n, unsigned char *brk);
+
+/* Work the engine has done since the fonts were opened: tests pin its complexity with these
+ * counts, never with a clock. */
+typedef struct text_stats {
+    unsigned long shaped_chars; /* code points handed to the shaper */
+    unsigned long shape_calls;
+} text_stats;
+text_stats text_fonts_stats(const text_fonts *f);
 
 /* The font file a run is drawn with (for dumps and people reading them). */
 const char *text_face_file(int face, bool bold);

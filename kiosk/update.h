@@ -56,6 +56,9 @@ typedef struct update_io {
      * descriptor that holds the lock until closed, or -1 (EWOULDBLOCK: someone else holds it). */
     int (*lock)(void *ctx, const char *path);
     time_t (*now)(void *ctx);
+    /* A hint, may be NULL: start writing this range of a file to the disk now, without waiting
+     * and without any promise that it is durable (only fsync promises that). */
+    int (*writeback)(void *ctx, int fd, off_t offset, off_t n);
 } update_io;
 
 /* The real thing: POSIX calls, EINTR retried. */
@@ -82,7 +85,7 @@ typedef enum update_reason {
     UPDATE_TRUNCATED,    /* shorter (or longer) than the pack that was signed */
     UPDATE_TAMPERED,     /* does not match its signature: changed after signing or damaged */
     UPDATE_NOT_A_PACK,   /* validly signed, but not a Wegweiser SQLite pack */
-    UPDATE_CORRUPT,      /* validly signed, but the SQLite check fails or metadata disagree */
+    UPDATE_CORRUPT,      /* validly signed, but SQLite finds it damaged */
     UPDATE_STICK_REMOVED,
     UPDATE_STICK_ERROR, /* the stick is there but cannot be read */
     UPDATE_DISK_FULL,
@@ -92,6 +95,10 @@ typedef enum update_reason {
     UPDATE_CHANGED,    /* a confirmed downgrade: the stick no longer holds the pack staff were asked about */
     UPDATE_LEGACY_SIGNATURE, /* minisign's old whole-file signature, not the prehashed one */
     UPDATE_MISMATCH, /* signed, but the trusted comment and the pack disagree (or the comment is ambiguous) */
+    UPDATE_UNREADABLE,     /* this pack (or its signature) cannot be read, or changed while read; the stick can */
+    UPDATE_SCHEMA_DIFFERS, /* signed, but its tables, indexes, triggers or views are not this firmware's */
+    UPDATE_INVALID,        /* signed, but against the rules of a pack (WAL mode, control characters, limits) */
+    UPDATE_NO_MEMORY,
     UPDATE_REASON_COUNT
 } update_reason;
 

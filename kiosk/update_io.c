@@ -107,6 +107,11 @@ static int px_lock(void *ctx, const char *path)
 
 static time_t px_now(void *ctx) { return time(NULL); }
 
+static int px_writeback(void *ctx, int fd, off_t offset, off_t n)
+{
+    return sync_file_range(fd, offset, n, SYNC_FILE_RANGE_WRITE);
+}
+
 const update_io *update_io_posix(void)
 {
     static const update_io io = {
@@ -125,6 +130,7 @@ const update_io *update_io_posix(void)
         .list_dir = px_list_dir,
         .lock = px_lock,
         .now = px_now,
+        .writeback = px_writeback,
     };
     return &io;
 }

@@ -41,7 +41,7 @@ typedef struct ctx {
     bool typing; /* keypad or search: no footer, the keys need the room */
     char title[256]; /* for the header, set by the screen */
     char code[PACK_CODE_MAX];
-    char web[4][128]; /* web addresses in the article, offered as QR codes under it */
+    char web[4][PACK_LINK_BYTES_MAX + 1]; /* web addresses in the article, offered as QR codes under it */
     int web_count;
 } ctx;
 
@@ -474,6 +474,10 @@ static int row(ctx *c, const char *icon_name, const char *title, const char *sec
     int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
     int row_h = text_h + c->gap * 2;
     row_h = at_least(row_h, at_least(c->base * 16 / 100, c->touch));
+    /* A row out of sight adds nothing: a list of hundreds of pages would fill the display list
+     * before the rows on screen. */
+    if (y + row_h <= c->content.y || y >= c->content.y + c->content.h)
+        return row_h + c->gap;
     add_card(c, place(c, x, y, w, row_h), type, arg, 0);
     add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
     int ty = y + (row_h - text_h) / 2;
@@ -492,17 +496,17 @@ static int page_row(ctx *c, const pack_page *page, const char *title, const char
 /* The pages under a page, one row each; with German beside, the German title is the second line. */
 static int page_list(ctx *c, const pack_page *page, int y)
 {
-    const pack_page *children[256];
-    int n = pack_children(c->a->pack, page->code, children, 256);
+    int n;
+    const pack_page *children = pack_child_run(c->a->pack, page->code, &n);
     int y0 = y;
-    for (int i = 0; i < n && i < 256; i++) {
+    for (int i = 0; i < n; i++) {
         pack_text t;
-        if (!pack_text_get(c->a->pack, children[i]->code, c->a->lang, &t, NULL))
+        if (!pack_text_get(c->a->pack, children[i].code, c->a->lang, &t, NULL))
             continue;
         char german[256] = "";
         if (c->a->show_german && c->german)
-            pack_title_get(c->a->pack, children[i]->code, c->german->code, german, sizeof german);
-        y += page_row(c, children[i], t.title, german[0] ? german : t.summary, y);
+            pack_title_get(c->a->pack, children[i].code, c->german->code, german, sizeof german);
+        y += page_row(c, &children[i], t.title, german[0] ? german : t.summary, y);
         pack_text_free(&t);
     }
     return y - y0;
@@ -1006,9 +1010,13 @@ static int about_fact(ctx *c, int y, const char *label, const char *value)
     int h = add_text(c, c->content.x, y, c->content.w, 0, label, ui_text(c, c->small_px, true, MUTED));
     /* Staff write these in their own language: isolated, so a German sentence keeps its full
      * stop where it belongs while the line still starts at the visitor's start edge. */
-    char isolated[700];
-    snprintf(isolated, sizeof isolated, "\u2068%s\u2069", value);
-    h += add_text(c, c->content.x, y + h, c->content.w, 0, isolated, content_text(c, c->body_px, false, INK));
+    size_t size = strlen(value) + 8;
+    char *isolated = malloc(size);
+    if (isolated) {
+        snprintf(isolated, size, "\u2068%s\u2069", value);
+        h += add_text(c, c->content.x, y + h, c->content.w, 0, isolated, content_text(c, c->body_px, false, INK));
+    }
+    free(isolated);
     return h + c->gap;
 }
 
@@ -1023,7 +1031,8 @@ static int about_screen(ctx *c, int y)
     snprintf(version, sizeof version, "%s%s%s", m->version,
              m->created[0] && strcmp(m->created, m->version) ? " / " : "", strcmp(m->created, m->version) ? m->created : "");
     snprintf(count, sizeof count, "%d", pack_page_count(c->a->pack));
-    char pages[64], languages[512] = "";
+    /* Every language's name, isolated and separated: room for the most a pack may have. */
+    char pages[64], languages[PACK_LANGUAGES_MAX * (PACK_NATIVE_NAME_BYTES_MAX + 16)] = "";
     digits(c, count, pages, sizeof pages);
     for (int i = 0; i < pack_language_count(c->a->pack); i++) {
         size_t n = strlen(languages);
@@ -1234,8 +1243,7 @@ static int search_screen(ctx *c, int y)
     add_text_fit(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, box_h,
                  c->a->typed[0] ? c->a->typed : "", ui_text(c, c->body_px * 12 / 10, false, INK));
     y += box_h + c->gap;
-    char codes[60][PACK_CODE_MAX];
-    int n = c->a->typed[0] ? pack_search(c->a->pack, c->a->lang, c->a->typed, codes, 60) : 0;
+    int n = c->a->found_count;
     if (c->a->typed[0] && n == 0)
         y += add_text(c, c->content.x, y, c->content.w, 0, _("No results"), content_text(c, c->body_px, false, MUTED));
     if (n > 0) {
@@ -1244,13 +1252,12 @@ static int search_screen(ctx *c, int y)
         digits(c, found, shown, sizeof shown);
         y += add_text(c, c->content.x, y, c->content.w, 0, shown, ui_text(c, c->small_px, true, MUTED)) + c->gap / 2;
     }
+    /* What the app found when the words were typed: scrolling reads nothing from the pack. */
     for (int i = 0; i < n; i++) {
-        const pack_page *page = pack_page_find(c->a->pack, codes[i]);
-        pack_text t;
-        if (!page || !pack_text_get(c->a->pack, page->code, c->a->lang, &t, NULL))
-            continue;
-        y += page_row(c, page, t.title, t.summary, y);
-        pack_text_free(&t);
+        const pack_found *f = &c->a->found[i];
+        const pack_page *page = pack_page_find(c->a->pack, f->page);
+        if (page)
+            y += page_row(c, page, c->a->found_text + f->title, c->a->found_text + f->summary, y);
     }
     return y - y0;
 }
@@ -1263,19 +1270,66 @@ static void no_content_screen(ctx *c)
              _("This kiosk could not load its content. Please ask the staff."), o);
 }
 
+static bool in_sight(const view_cmd *cmd, view_rect area)
+{
+    return cmd->rect.y < area.y + area.h && cmd->rect.y + cmd->rect.h > area.y;
+}
+
 /* Content commands scroll under the header and footer: clip them, and drop those that
- * cannot be seen. */
+ * cannot be seen. All of them are kept aside as well (when they fit), so the next frame of a
+ * drag can show another part of them (view_scroll) instead of building the screen again. */
 static void clip_content(ctx *c, int first, view_rect area)
 {
+    view_list *l = c->l;
+    bool whole = l->count - first <= VIEW_MAX_CMDS / 2;
     int kept = first;
-    for (int i = first; i < c->l->count; i++) {
-        view_cmd *cmd = &c->l->cmds[i];
-        if (cmd->rect.y >= area.y + area.h || cmd->rect.y + cmd->rect.h <= area.y)
-            continue;
+    l->content_count = whole ? 0 : -1;
+    for (int i = first; i < l->count; i++) {
+        view_cmd *cmd = &l->cmds[i];
         cmd->clip = (view_rect){0, area.y, c->w, area.h};
-        c->l->cmds[kept++] = *cmd;
+        if (whole) {
+            view_cmd *aside = &l->content[l->content_count++];
+            *aside = *cmd;
+            aside->rect.y += c->scroll;
+            if (aside->button)
+                aside->hit.y += c->scroll;
+        }
+        if (in_sight(cmd, area))
+            l->cmds[kept++] = *cmd;
     }
-    c->l->count = kept;
+    l->count = kept;
+    l->scroll_first = first;
+    l->scroll_end = kept;
+    l->scroll_area = area;
+}
+
+bool view_scroll(view_list *l, int scroll)
+{
+    if (l->content_count < 0)
+        return false;
+    int shown = 0;
+    for (int i = 0; i < l->content_count; i++) {
+        view_cmd cmd = l->content[i];
+        cmd.rect.y -= scroll;
+        shown += in_sight(&cmd, l->scroll_area);
+    }
+    int tail = l->count - l->scroll_end;
+    if (l->scroll_first + shown + tail > VIEW_MAX_CMDS)
+        return false;
+    /* What comes after the content (header, footer, keys, overlays) moves up or down. */
+    memmove(&l->cmds[l->scroll_first + shown], &l->cmds[l->scroll_end], (size_t)tail * sizeof l->cmds[0]);
+    int k = l->scroll_first;
+    for (int i = 0; i < l->content_count; i++) {
+        view_cmd cmd = l->content[i];
+        cmd.rect.y -= scroll;
+        if (cmd.button)
+            cmd.hit.y -= scroll;
+        if (in_sight(&cmd, l->scroll_area))
+            l->cmds[k++] = cmd;
+    }
+    l->scroll_end = k;
+    l->count = k + tail;
+    return true;
 }
 
 /* Sizes from the screen: everything scales with its shorter side. */
@@ -1451,6 +1505,8 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     out->height = height;
     out->background = BACKGROUND;
     out->scroll_max = 0;
+    out->scroll_first = out->scroll_end = 0;
+    out->content_count = -1;
     ctx c = {.l = out, .a = a, .f = fonts};
     setup(&c, width, height, dpi, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,
           app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH);

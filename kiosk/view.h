@@ -48,11 +48,24 @@ typedef struct view_list {
     int width, height;
     SDL_Color background;
     int scroll_max; /* how far the current screen's content can scroll */
+    /* The content that scrolls: what of it is in sight is cmds[scroll_first, scroll_end); all
+     * of it, also what is out of sight, is content[0, content_count), placed for scroll 0, so
+     * view_scroll can show another part. content_count -1: too long to keep whole. */
+    int scroll_first, scroll_end;
+    view_rect scroll_area;
+    view_cmd content[VIEW_MAX_CMDS / 2];
+    int content_count;
 } view_list;
 
 /* Builds the display list for the app's current screen at width × height pixels on a screen of
  * `dpi` pixels per inch: every button is at least VIEW_TOUCH_MM wide and high there. */
 void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int height, int dpi);
+
+/* Shows the scrolling content of a list view_build made at the scroll `scroll`, exactly as
+ * view_build would for a state that differs only in that scroll: a drag or fling frame then
+ * builds nothing (no pack query, no layout, no allocation). False, and the list unchanged,
+ * when the list could not keep the whole content (a very long page): build it then. */
+bool view_scroll(view_list *l, int scroll);
 
 /* VIEW_TOUCH_MM in pixels at `dpi`, rounded up. */
 int view_touch_px(int dpi);
@@ -79,10 +92,11 @@ typedef enum view_link_kind {
 
 typedef struct view_link {
     view_link_kind kind;
-    char target[128]; /* page code, phone number, address, … */
+    char target[PACK_LINK_BYTES_MAX + 1]; /* page code, phone number, address, …: whole (pack_limits.h) */
 } view_link;
 
-#define VIEW_INLINE_MAX 64
+/* Links and bold parts of one paragraph: as many as `check` lets a paragraph have. */
+#define VIEW_INLINE_MAX PACK_PARAGRAPH_LINKS_MAX
 
 /* One line of body markup (content/README.md) read for display: the words in `out`, bold and
  * links as marks over its bytes (mark.link is 1 + the index into `links`). Phone numbers and

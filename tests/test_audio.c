@@ -323,16 +323,24 @@ TEST(audio_plays_recordings_from_the_pack_into_the_disk_driver)
     CHECK_INT(loudest(raw, stopped_at, &after), 0);
     CHECK(after > stopped_at); /* the device went on running, quietly */
 
-    /* A real Vorbis recording from the demo pack, stopped in the middle. */
+    /* A real Vorbis recording from the demo pack, stopped in the middle, on a device of its own
+     * writing a file of its own. (Not on the tone's device: the recording's rate differs, so
+     * the device is opened again, and SDL's disk driver then starts its file anew; whether an
+     * offset into the old file was still inside the new one depended on how long building the
+     * demo pack took, which made this test fail when run alone.) */
+    audio_free(au);
+    snprintf(raw, sizeof raw, "%s/vorbis.raw", test_tmpdir());
+    setenv("SDL_DISKAUDIOFILE", raw, 1);
+    au = audio_new();
+    CHECK(au != NULL);
     pack *d = demo();
     pack_text dt;
-    if (d && pack_text_get(d, "800", "de", &dt, NULL)) {
-        long begun = 0, now = 0, quiet_from = 0;
-        loudest(raw, 0, &begun);
+    if (au && d && pack_text_get(d, "800", "de", &dt, NULL)) {
+        long now = 0, quiet_from = 0;
         audio_follow(au, d, dt.audio);
         SDL_Delay(1500);
         CHECK(!audio_done(au)); /* a minute long: still speaking */
-        CHECK(loudest(raw, begun, &now) > 1000);
+        CHECK(loudest(raw, 0, &now) > 1000);
         audio_follow(au, d, "");
         SDL_Delay(100);
         loudest(raw, 0, &quiet_from);

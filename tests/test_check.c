@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "view.h"
 #include "test.h"
 
 static void sh(const char *fmt, const char *dir)
@@ -160,4 +161,23 @@ TEST(diff_shows_what_an_update_changes)
     snprintf(cmd, sizeof cmd, "%s diff %s %s", test_bin("wegweiser-pack"), new_pack, new_pack);
     CHECK_INT(test_run(cmd, out, sizeof out), 0);
     CHECK(strstr(out, "\n0 changes\n") != NULL);
+}
+
+TEST(check_long_web_address_reaches_the_kiosk_whole)
+{
+    /* A real Integreat link is 405 bytes; the kiosk cut link targets at 127 and offered the
+     * visitor a QR code of another address. Whatever `check` lets through arrives whole. */
+    char url[PACK_LINK_BYTES_MAX + 1], markup[PACK_LINK_BYTES_MAX + 64], out[PACK_LINK_BYTES_MAX + 64];
+    int n = snprintf(url, sizeof url, "https://www.google.com/maps/place/IHK+Schwaben+Augsburg/@48.3");
+    while (n < PACK_LINK_BYTES_MAX)
+        url[n++] = '7';
+    url[n] = 0;
+    snprintf(markup, sizeof markup, "Karte: [IHK](%s) und [Amt](page:310)", url);
+    text_mark marks[VIEW_INLINE_MAX];
+    view_link links[VIEW_INLINE_MAX];
+    int count = 0;
+    view_inline(markup, out, sizeof out, marks, links, &count);
+    CHECK_INT(count, 2);
+    CHECK_STR(links[0].target, url);
+    CHECK_STR(links[1].target, "310");
 }

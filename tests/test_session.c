@@ -1,4 +1,5 @@
 /* Whole visits, driven as a person would: taps on what the display list shows. */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "session.h"
@@ -633,5 +634,111 @@ TEST(session_search_keyboard_can_be_put_away)
     run(s, "key search");
     CHECK(!s->app.keyboard_hidden);
     session_free(s);
+    pack_close(p);
+}
+
+/* Issue 13, defect 7: script numbers are checked before any arithmetic, and a coordinate off
+ * the screen is a mistake in the script, said with the line that has it. */
+TEST(session_script_refuses_coordinates_off_the_screen_and_numbers_out_of_range)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    run(&s, "tap-text Deutsch");
+    CHECK(!session_script_line(&s, "swipe 0 0 2000000000 2000000000", NULL, NULL, &e));
+    CHECK(strstr(e.msg, "outside the 800x480 screen") != NULL);
+    CHECK(!session_script_line(&s, "tap 800 10", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "tap 10 -1", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "press 10 480", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "tap 99999999999999999999 1", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "tap 1 2 3", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "wait 99999999999999999999", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "wait -5", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "wait 604800001", NULL, NULL, &e));
+    CHECK(strstr(e.msg, "604800000") != NULL);
+    CHECK_STR(state(&s), "screen=home page= lang=de scroll=0");
+    /* The corners themselves are on the screen. */
+    run(&s, "tap 799 479");
+    run(&s, "swipe 0 0 799 479");
+    run(&s, "wait 604800000");
+    CHECK_STR(state(&s), "screen=language page= lang= scroll=0");
+    session_free(&s);
+    pack_close(p);
+
+    /* The kiosk names the line. */
+    char script[600], cmd[1400], out[4096];
+    snprintf(script, sizeof script, "%s/huge.events", test_tmpdir());
+    FILE *f = fopen(script, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("tap-text Deutsch\nswipe 0 0 2000000000 2000000000\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s --pack %s --size 800x480 --events %s 2>&1", test_bin("wegweiser"), test_demo_pack(),
+             script);
+    CHECK_INT(test_run(cmd, out, sizeof out), 1);
+    CHECK(strstr(out, "huge.events:2: 'swipe'") != NULL);
+    CHECK(strstr(out, "runtime error") == NULL);
+}
+
+/* The window loop hands the session whatever SDL reports (a mouse dragged far out of the window,
+ * a day-long stall) and the app whatever a caller sends: nothing overflows, all of it is kept
+ * in range. */
+TEST(session_pointer_time_and_scroll_arithmetic_stays_in_range)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    app_handle(&s.app, &(app_event){.type = APP_EV_LANGUAGE, .arg = "de"});
+    app_handle(&s.app, &(app_event){.type = APP_EV_OPEN, .arg = "310"});
+    session_display(&s);
+    int max = app_current(&s.app)->scroll_max;
+    CHECK(max > 0);
+    session_press(&s, INT_MIN, INT_MAX);
+    session_advance(&s, 1);
+    session_move(&s, INT_MAX, INT_MIN);
+    session_release(&s, INT_MAX, INT_MIN);
+    session_advance(&s, 10000);
+    session_display(&s);
+    CHECK_INT(app_current(&s.app)->scroll, max);
+    app_handle(&s.app, &(app_event){.type = APP_EV_SCROLL, .value = INT_MAX});
+    CHECK_INT(app_current(&s.app)->scroll, max);
+    app_handle(&s.app, &(app_event){.type = APP_EV_SCROLL, .value = INT_MIN});
+    CHECK_INT(app_current(&s.app)->scroll, 0);
+    CHECK_STR(state(&s), "screen=page page=310 lang=de scroll=0");
+    /* 2^32 ms quiet (49.7 days): more than the idle time, so the visit is over. */
+    session_advance(&s, 4294967296UL);
+    CHECK_STR(state(&s), "screen=language page= lang= scroll=0");
+    session_free(&s);
+    pack_close(p);
+}
+
+/* Soak scripts and fuzzers tap buttons by number: every button on screen can be reached. */
+TEST(session_script_taps_buttons_by_number)
+{
+    pack *p = demo();
+    session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    const char *langs[] = {"de", "ar", "prs", "ti", "en", "uk"};
+    bool chosen[6] = {false};
+    for (int n = 0; n < 40; n++) {
+        char line[40];
+        snprintf(line, sizeof line, "tap-button %d", n);
+        run(&s, line);
+        for (int i = 0; i < 6; i++)
+            chosen[i] |= !strcmp(s.app.lang, langs[i]);
+        if (s.app.lang[0])
+            run(&s, "key back");
+        CHECK_STR(state(&s), "screen=language page= lang= scroll=0");
+    }
+    for (int i = 0; i < 6; i++)
+        CHECK(chosen[i]);
+    CHECK(!session_script_line(&s, "tap-button -1", NULL, NULL, &e));
+    CHECK(!session_script_line(&s, "tap-button 1 2", NULL, NULL, &e));
+    run(&s, "tap-button 99999999999");
+    session_free(&s);
     pack_close(p);
 }

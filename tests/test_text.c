@@ -1,7 +1,10 @@
 /* The text engine on real fonts: visual order, numbers, fonts per script, wrapping. */
+#include <hb.h>
 #include <stdlib.h>
 
+#include "check.h"
 #include "test.h"
+#include "view.h"
 
 static text_layout *lay(const char *s, text_dir dir, int width)
 {
@@ -69,6 +72,19 @@ TEST(text_phone_number_in_arabic_keeps_its_order)
     char expect2[256];
     snprintf(expect2, sizeof expect2, "+49 631 7105-0 %s", reversed("اتصل على"));
     CHECK_STR(plus, expect2);
+}
+
+TEST(text_arabic_indic_digits_stay_in_order)
+{
+    /* Arabic-Indic digits are "Arabic numbers" to the bidi algorithm: an isolate alone still
+     * raises them above a hyphen between them and reverses the groups. */
+    const char *s = "اتصل على ٠٦٣١ ٧١٠٥-٠ من ٠٨:٠٠–١٢:٠٠";
+    char expect[512];
+    snprintf(expect, sizeof expect, "٠٨:٠٠–١٢:٠٠ %s ٠٦٣١ ٧١٠٥-٠ %s", reversed("من"), reversed("اتصل على"));
+    CHECK_STR(visual(s, TEXT_DIR_RTL, 0), expect);
+    /* The same number after a line break, and in a left-to-right paragraph. */
+    CHECK(strstr(visual(s, TEXT_DIR_RTL, 200), "٠٦٣١ ٧١٠٥-٠") != NULL);
+    CHECK_STR(visual("Tel. ٠٦٣١ ٧١٠٥-٠", TEXT_DIR_LTR, 0), "Tel. ٠٦٣١ ٧١٠٥-٠");
 }
 
 TEST(text_persian_digits_stay_in_order)
@@ -303,4 +319,279 @@ TEST(text_line_breaks_inside_an_rtl_paragraph_keep_its_direction)
     }
     snprintf(expect, sizeof expect, ".%s|.%s", reversed("کمک‌ها طبق قانون"), reversed("شما کارت می‌گیرید"));
     CHECK_STR(visual("کمک‌ها طبق قانون.\nشما کارت می‌گیرید.", TEXT_DIR_RTL, 0), expect);
+}
+
+/* The characters of a layout's line [start, end) as UTF-8, the engine's isolates left out. */
+static void line_text(const text_layout *l, int start, int end, char *out, size_t size)
+{
+    size_t k = 0;
+    for (int i = start; i < end && k + 5 < size; i++)
+        if (l->source[i] >= 0)
+            k += (size_t)utf8_put(l->chars[i], out + k);
+    out[k] = 0;
+}
+
+/* Width of `s` laid out alone on one line. */
+static int width_alone(const char *s, text_dir dir)
+{
+    text_layout *l = lay(s, dir, 0);
+    int w = l ? l->lines[0].width : -1;
+    text_layout_free(l);
+    return w;
+}
+
+/* Checks a layout of one over-long word: every line fits, none could take the next character,
+ * and the lines put together give the word back. */
+static void check_cut_word(const char *word, const text_layout *l, text_dir dir, int width)
+{
+    CHECK(l->cut_word);
+    CHECK(l->line_count > 1);
+    size_t len = strlen(word), at = 0;
+    char *line = malloc(len + 8);
+    for (int i = 0; line && i < l->line_count; i++) {
+        const text_line *ln = &l->lines[i];
+        CHECK(ln->width <= width);
+        line_text(l, ln->start, ln->end, line, len + 8);
+        size_t n = strlen(line);
+        CHECK(n > 0 && !strncmp(word + at, line, n));
+        at += n;
+        if (i + 1 == l->line_count)
+            break;
+        /* One character more would not have fitted (widths are rounded: it would have
+         * needed a whole pixel less). */
+        const char *next = word + at;
+        const char *after = next;
+        utf8_next(&after);
+        memcpy(line + n, next, (size_t)(after - next));
+        line[n + (size_t)(after - next)] = 0;
+        int wider = width_alone(line, dir);
+        if (wider < width) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "line %d is %d px; with the next character %d px, still within %d", i,
+                     ln->width, wider, width);
+            test_fail(__FILE__, __LINE__, msg);
+            break;
+        }
+    }
+    CHECK(at == len);
+    free(line);
+}
+
+TEST(text_long_word_is_cut_in_linear_work)
+{
+    /* A base64 blob pasted into a page: 20,000 characters without a break opportunity. Laying
+     * it out must cost work in proportion to its length, not to its length times its lines. */
+    const int n = 20000;
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    char *word = malloc((size_t)n + 1);
+    if (!word)
+        return;
+    for (int i = 0; i < n; i++)
+        word[i] = b64[(i * 7) % 62];
+    word[n] = 0;
+    text_stats before = text_fonts_stats(test_fonts());
+    text_layout *l = lay(word, TEXT_DIR_LTR, 400);
+    text_stats after = text_fonts_stats(test_fonts());
+    unsigned long shaped = after.shaped_chars - before.shaped_chars;
+    if (shaped > 4ul * (unsigned long)n) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "shaped %lu characters in %lu calls to lay out a %d-character word", shaped,
+                 after.shape_calls - before.shape_calls, n);
+        test_fail(__FILE__, __LINE__, msg);
+    }
+    if (l)
+        check_cut_word(word, l, TEXT_DIR_LTR, 400);
+    text_layout_free(l);
+    free(word);
+}
+
+TEST(text_long_word_is_cut_between_clusters)
+{
+    /* Accents stay on their letter, and an Arabic word cut across lines is shaped piece by
+     * piece: each line is as wide as its own text drawn alone. */
+    static const struct {
+        const char *piece;
+        text_dir dir;
+    } words[] = {{"e\xCC\x81", TEXT_DIR_LTR}, {"ب", TEXT_DIR_RTL}, {"مس", TEXT_DIR_RTL}, {"ትግ", TEXT_DIR_LTR}};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        char word[2048] = "";
+        while (strlen(word) + strlen(words[w].piece) < 600)
+            strcat(word, words[w].piece);
+        text_layout *l = lay(word, words[w].dir, 300);
+        if (!l)
+            continue;
+        check_cut_word(word, l, words[w].dir, 300);
+        for (int i = 0; i < l->line_count; i++) {
+            char line[2048];
+            line_text(l, l->lines[i].start, l->lines[i].end, line, sizeof line);
+            CHECK(strncmp(line, "\xCC\x81", 2) != 0);
+            CHECK(abs(l->lines[i].width - width_alone(line, words[w].dir)) <= 1);
+        }
+        text_layout_free(l);
+    }
+}
+
+/* Characters the engine adds or never draws: bidi controls and line separators. */
+static bool undrawn(uint32_t c)
+{
+    return c == 0x200E || c == 0x200F || c == 0x061C || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+           c == '\n' || c == '\r' || c == 0x2028;
+}
+
+/* Width in 1/64 px of a run's characters shaped alone by HarfBuzz from the font file. */
+static long shaped_alone(const text_layout *l, const text_run *run)
+{
+    static hb_font_t *fonts[TEXT_FACE_COUNT * 2];
+    static int sizes[TEXT_FACE_COUNT * 2];
+    int v = run->face * 2 + run->bold;
+    if (!fonts[v]) {
+        char path[256];
+        snprintf(path, sizeof path, "assets/fonts/%s", text_face_file(run->face, run->bold));
+        hb_blob_t *blob = hb_blob_create_from_file(path);
+        hb_face_t *face = hb_face_create(blob, 0);
+        fonts[v] = hb_font_create(face);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+    }
+    if (sizes[v] != l->style.size_px) {
+        hb_font_set_scale(fonts[v], l->style.size_px * 64, l->style.size_px * 64);
+        sizes[v] = l->style.size_px;
+    }
+    hb_buffer_t *b = hb_buffer_create();
+    for (int i = run->start; i < run->end; i++)
+        if (!undrawn(l->chars[i]))
+            hb_buffer_add(b, l->chars[i], (unsigned)i);
+    hb_buffer_set_content_type(b, HB_BUFFER_CONTENT_TYPE_UNICODE);
+    hb_buffer_set_direction(b, run->level & 1 ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    hb_buffer_set_script(b, hb_script_from_string(run->script, 4));
+    hb_shape(fonts[v], b, NULL, 0);
+    unsigned n;
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, &n);
+    long width = 0;
+    for (unsigned k = 0; k < n; k++)
+        width += pos[k].x_advance;
+    hb_buffer_destroy(b);
+    return width;
+}
+
+/* Checks every run of a layout against HarfBuzz; returns how many runs there were. */
+static int check_runs(const text_layout *l, const char *lang, int width)
+{
+    int runs = 0;
+    for (int k = 0; l && k < l->line_count; k++) {
+        const text_line *line = &l->lines[k];
+        CHECK(line->width <= width);
+        for (int r = line->first_run; r < line->first_run + line->run_count; r++) {
+            const text_run *run = &l->runs[r];
+            long alone = shaped_alone(l, run), placed = 0;
+            for (int g = run->first_glyph; g < run->first_glyph + run->glyph_count; g++)
+                placed += l->glyphs[g].advance;
+            runs++;
+            if (labs(run->width * 64L - alone) > 64 || labs(run->width * 64L - placed) > 64) {
+                char msg[512], text[256];
+                line_text(l, run->start, run->end, text, sizeof text);
+                snprintf(msg, sizeof msg, "%s, %d px: run \"%s\" is %d px, drawn %.2f, alone %.2f", lang, width, text,
+                         run->width, placed / 64.0, alone / 64.0);
+                test_fail(__FILE__, __LINE__, msg);
+            }
+        }
+    }
+    return runs;
+}
+
+TEST(text_runs_measure_what_is_drawn)
+{
+    /* Every paragraph of the demo pack in six languages, at three widths: each run is as wide
+     * as its characters shaped alone by HarfBuzz (what is drawn, whether the engine divided the
+     * paragraph's glyphs or shaped the piece again), its glyphs span exactly its box, and
+     * every line fits. */
+    err e;
+    pack *p = pack_open(test_demo_pack(), &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    static const char *const langs[] = {"ar", "prs", "ti", "de", "en", "uk"};
+    static const int widths[] = {300, 520, 800};
+    static char plain[65536];
+    int runs = 0, paragraphs = 0;
+    for (size_t li = 0; li < sizeof langs / sizeof langs[0]; li++) {
+        const pack_language *lang = pack_language_find(p, langs[li]);
+        CHECK(lang != NULL);
+        for (int pi = 0; lang && pi < pack_page_count(p); pi++) {
+            pack_text t;
+            if (!pack_text_get(p, pack_page_at(p, pi)->code, langs[li], &t, NULL))
+                continue;
+            view_plain_text(t.body, plain, sizeof plain);
+            pack_text_free(&t);
+            for (char *para = strtok(plain, "\n"); para; para = strtok(NULL, "\n")) {
+                paragraphs++;
+                for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+                    text_layout *l = lay(para, lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, widths[wi]);
+                    runs += check_runs(l, langs[li], widths[wi]);
+                    text_layout_free(l);
+                }
+            }
+        }
+    }
+    /* Words too long for a line are cut inside a cluster sequence: the pieces are shaped again. */
+    static const struct {
+        const char *word, *lang;
+        text_dir dir;
+    } words[] = {{"مستشفى", "ar", TEXT_DIR_RTL},
+                 {"می\u200cکند", "prs", TEXT_DIR_RTL},
+                 {"ትግርኛ", "ti", TEXT_DIR_LTR},
+                 {"Ausländerbehörde", "de", TEXT_DIR_LTR},
+                 {"Українська", "uk", TEXT_DIR_LTR}};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        char word[2048] = "";
+        while (strlen(word) + strlen(words[k].word) < sizeof word)
+            strcat(word, words[k].word);
+        for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+            text_layout *l = lay(word, words[k].dir, widths[wi]);
+            runs += check_runs(l, words[k].lang, widths[wi]);
+            text_layout_free(l);
+        }
+    }
+    printf("    %d paragraphs, %d runs\n", paragraphs, runs);
+    CHECK(paragraphs > 100);
+    pack_close(p);
+}
+
+TEST(text_check_warns_about_words_longer_than_a_line)
+{
+    /* A base64 blob pasted into a page: check names the file, the line and the word, and how
+     * wide it is against the narrowest line; the demo's own words all fit. */
+    char dir[600], cmd[1600];
+    snprintf(dir, sizeof dir, "%s/longword", test_tmpdir());
+    snprintf(cmd, sizeof cmd,
+             "rm -rf %s && cp -r content/kaiserslautern %s && printf '\\nDatei: "
+             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg "
+             "Ende.\\n' >> %s/pages/220-jobsuche/de.txt",
+             dir, dir, dir);
+    CHECK(system(cmd) == 0);
+    pack_report r = {0};
+    check_sources(dir, test_fonts(), &r);
+    bool found = false;
+    for (int i = 0; i < r.count; i++) {
+        const char *t = r.problems[i].text;
+        if (!strstr(t, "pages/220-jobsuche/de.txt:") || !strstr(t, "iVBORw0KGgo"))
+            continue;
+        found = true;
+        CHECK(!r.problems[i].error);
+        CHECK(strstr(t, "px wide, but a line on the narrowest screen (720x1280, large text) holds 664 px") != NULL);
+        /* The line the word is on, counted in the file. */
+        char line_cmd[800], out[64];
+        snprintf(line_cmd, sizeof line_cmd, "grep -n iVBORw0KGgo %s/pages/220-jobsuche/de.txt | cut -d: -f1", dir);
+        CHECK_INT(test_run(line_cmd, out, sizeof out), 0);
+        char expect[128];
+        snprintf(expect, sizeof expect, "de.txt:%d: the word", atoi(out));
+        CHECK(strstr(t, expect) != NULL);
+    }
+    CHECK(found);
+    pack_report_free(&r);
+    pack_report demo = {0};
+    check_sources("content/kaiserslautern", test_fonts(), &demo);
+    for (int i = 0; i < demo.count; i++)
+        CHECK(!strstr(demo.problems[i].text, "narrowest screen"));
+    pack_report_free(&demo);
 }

@@ -1,0 +1,41 @@
+/* The Integreat import (import_integreat) on exports written from the input: every file whose
+ * name ends in .json is one language's pages export; files under out/ are what a previous import
+ * left (its codes and tile titles). What the import writes must then pass `check`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fuzz.h"
+#include "import.h"
+#include "test.h"
+
+FUZZ_TARGET(integreat)
+{
+    fuzz_file files[FUZZ_FILES_MAX];
+    int count = fuzz_split_files(data, size, files, FUZZ_FILES_MAX);
+    const char *in = fuzz_fresh_dir("integreat");
+    fuzz_write_files(in, files, count, false);
+    char paths[FUZZ_FILES_MAX][600];
+    const char *exports[FUZZ_FILES_MAX];
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+        size_t len = strlen(files[i].name);
+        if (len > 5 && !strcmp(files[i].name + len - 5, ".json") && !strchr(files[i].name, '/')) {
+            snprintf(paths[n], sizeof paths[n], "%s/%s", in, files[i].name);
+            exports[n] = paths[n];
+            n++;
+        }
+    }
+    char out[700];
+    snprintf(out, sizeof out, "%s/out", in);
+    import_options o = {.files = exports, .file_count = n, .out_dir = out, .name = "Fuzz"};
+    import_summary sum = {0};
+    err e;
+    bool ok = import_integreat(&o, &sum, &e);
+    import_summary_free(&sum);
+    if (!ok)
+        return;
+    pack_report report = {0};
+    check_sources(out, test_fonts(), &report);
+    pack_report_free(&report);
+}
