@@ -17,7 +17,7 @@
 #define PACK_LANGUAGES_MAX 32
 /* Pages one screen lists: tiles on the home screen, rows under one topic. */
 #define PACK_TOP_LEVEL_MAX 64
-#define PACK_CHILDREN_MAX 256
+#define PACK_CHILDREN_MAX 1024
 
 /* A page's text in one language: all of its body, one paragraph, one word (a run of
  * characters without a space, as shown: link targets do not count), one link's target, and

@@ -1,5 +1,6 @@
 #include "view.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,9 @@ typedef struct ctx {
     int title_px, body_px, small_px, tile_px;
     view_rect content; /* the scrolling area between header and footer */
     int scroll;
+    /* Rows out of sight are not added (row): the screen-space band whose rows are, and whether
+     * rows were left out above or below it, so view_scroll knows how far the list can move. */
+    bool left_out_above, left_out_below;
     bool typing; /* keypad or search: no footer, the keys need the room */
     char title[256]; /* for the header, set by the screen */
     char code[PACK_CODE_MAX];
@@ -474,10 +478,17 @@ static int row(ctx *c, const char *icon_name, const char *title, const char *sec
     int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
     int row_h = text_h + c->gap * 2;
     row_h = at_least(row_h, at_least(c->base * 16 / 100, c->touch));
-    /* A row out of sight adds nothing: a list of hundreds of pages would fill the display list
-     * before the rows on screen. */
-    if (y + row_h <= c->content.y || y >= c->content.y + c->content.h)
+    /* A row more than a screen out of sight adds nothing: a list of hundreds of pages would
+     * fill the display list before the rows on screen. A screen either side stays, so a drag
+     * moves the list for a while before it is built again. */
+    if (y + row_h <= c->content.y - c->content.h) {
+        c->left_out_above = true;
         return row_h + c->gap;
+    }
+    if (y >= c->content.y + 2 * c->content.h) {
+        c->left_out_below = true;
+        return row_h + c->gap;
+    }
     add_card(c, place(c, x, y, w, row_h), type, arg, 0);
     add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
     int ty = y + (row_h - text_h) / 2;
@@ -1301,11 +1312,17 @@ static void clip_content(ctx *c, int first, view_rect area)
     l->scroll_first = first;
     l->scroll_end = kept;
     l->scroll_area = area;
+    l->kept_top = c->left_out_above ? c->content.y - c->content.h + c->scroll : INT_MIN;
+    l->kept_bottom = c->left_out_below ? c->content.y + 2 * c->content.h + c->scroll : INT_MAX;
 }
 
 bool view_scroll(view_list *l, int scroll)
 {
     if (l->content_count < 0)
+        return false;
+    /* Rows were left out past what was kept: build the list there. */
+    if ((l->kept_top != INT_MIN && l->scroll_area.y + scroll < l->kept_top) ||
+        (l->kept_bottom != INT_MAX && l->scroll_area.y + l->scroll_area.h + scroll > l->kept_bottom))
         return false;
     int shown = 0;
     for (int i = 0; i < l->content_count; i++) {

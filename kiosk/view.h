@@ -53,6 +53,10 @@ typedef struct view_list {
      * view_scroll can show another part. content_count -1: too long to keep whole. */
     int scroll_first, scroll_end;
     view_rect scroll_area;
+    /* Where content was left out (rows more than a screen out of sight), in the coordinates of
+     * scroll 0: content is whole between kept_top and kept_bottom (INT_MIN/INT_MAX: nothing
+     * left out that way), and view_scroll shows no part outside them. */
+    int kept_top, kept_bottom;
     view_cmd content[VIEW_MAX_CMDS / 2];
     int content_count;
 } view_list;

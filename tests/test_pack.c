@@ -248,7 +248,9 @@ TEST(pack_open_says_why_and_skips_only_the_integrity_check_when_asked)
     exec_on(path, "PRAGMA user_version=99");
     CHECK(pack_open_ex(path, false, &why, &e) == NULL);
     CHECK_INT(why, PACK_REFUSED_VERSION);
-    exec_on(path, "PRAGMA user_version=1; UPDATE meta SET value = '99.0' WHERE key = 'min_firmware'");
+    char sql[160];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d; UPDATE meta SET value = '99.0' WHERE key = 'min_firmware'", PACK_SCHEMA_VERSION);
+    exec_on(path, sql);
     CHECK(pack_open_ex(path, false, &why, &e) == NULL);
     CHECK_INT(why, PACK_REFUSED_VERSION);
     CHECK(strstr(e.msg, "update the kiosk software first") != NULL);
@@ -893,10 +895,13 @@ TEST(pack_open_refuses_fields_over_the_limits)
                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 31)"
                        " INSERT INTO languages SELECT 'x' || i, 10 + i, 'X', 'ltr', 'Latn', 'latn' FROM n",
                        "more than 32 languages", NULL));
-    CHECK(open_refused(built, "children",
-                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 257)"
-                       " INSERT INTO pages(code, parent, position, icon, kind) SELECT 1000 + i, '10', i, 'work', 'article' FROM n",
-                       "more than 256 pages under page 10", NULL));
+    char children_sql[300], children_msg[80];
+    snprintf(children_sql, sizeof children_sql,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+             " INSERT INTO pages(code, parent, position, icon, kind) SELECT 10000 + i, '10', i, 'work', 'article' FROM n",
+             PACK_CHILDREN_MAX + 1);
+    snprintf(children_msg, sizeof children_msg, "more than %d pages under page 10", PACK_CHILDREN_MAX);
+    CHECK(open_refused(built, "children", children_sql, children_msg, NULL));
     CHECK(open_refused(built, "pages",
                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 32767)"
                        " INSERT INTO pages(code, parent, position, icon, kind)"
