@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "import.h"
+#include "pack_limits.h"
 #include "test.h"
 #include "utf8.h"
 
@@ -208,11 +209,11 @@ static bool control(uint32_t c) { return (c < 0x20 && c != '\n') || (c >= 0x7F &
  * all of it, a paragraph (lines up to an empty one; a heading or item is its own), a word
  * (no-break spaces join; a link's target is not shown, so no word), a link's target, and the
  * links and bold parts of one paragraph. Returns what is over, or NULL. */
-#define TEXT_LIMIT (128 * 1024)
-#define PARAGRAPH_LIMIT (16 * 1024)
-#define WORD_LIMIT 256
-#define LINK_LIMIT 1024
-#define MARKS_LIMIT 64
+#define TEXT_LIMIT PACK_TEXT_BYTES_MAX
+#define PARAGRAPH_LIMIT PACK_PARAGRAPH_BYTES_MAX
+#define WORD_LIMIT PACK_WORD_BYTES_MAX
+#define LINK_LIMIT PACK_LINK_BYTES_MAX
+#define MARKS_LIMIT PACK_PARAGRAPH_LINKS_MAX
 
 static bool word_space(uint32_t c)
 {
@@ -371,7 +372,7 @@ static void check_written(const char *dir)
         int siblings = 0;
         for (int k = 0; k < count; k++)
             siblings += parents[k] == parents[i];
-        if (siblings > (parents[i] ? 256 : 64))
+        if (siblings > (parents[i] ? PACK_CHILDREN_MAX : PACK_TOP_LEVEL_MAX))
             fail_file(dir, "more pages in one place than the kiosk shows");
     }
 }
@@ -557,12 +558,12 @@ TEST(import_hostile_structure_gives_sources_that_check_and_build)
     page_json(&b, 17, "/h/de/many/", "Viele", NULL, "2024-01-01T00:00:00Z", many.s);
     add(&b, ",");
     /* More pages on the home screen and under one topic than the kiosk shows. */
-    for (int i = 0; i < 70; i++) {
+    for (int i = 0; i < PACK_TOP_LEVEL_MAX + 6; i++) {
         snprintf(path, sizeof path, "/h/de/top-%d/", i);
         page_json(&b, 20000 + i, path, "Oben", NULL, "2024-01-01T00:00:00Z", "<p>o</p>");
         add(&b, ",");
     }
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < PACK_CHILDREN_MAX + 44; i++) {
         snprintf(path, sizeof path, "/h/de/top-0/kid-%d/", i);
         page_json(&b, 30000 + i, path, "Kind", "/h/de/top-0/", "2024-01-01T00:00:00Z",
                   "<p><a href='https://integreat.app/h/de/top-69/'>zum letzten</a></p>");
@@ -602,8 +603,11 @@ TEST(import_hostile_structure_gives_sources_that_check_and_build)
     CHECK(report && strstr(report, "page 9 (de): the text is longer than the"));
     CHECK(report && strstr(report, "page 17 (de): ") && strstr(report, "paragraphs longer than"));
     CHECK(report && strstr(report, "link address longer than"));
-    CHECK(report && strstr(report, "where the kiosk shows 64: left out"));
-    CHECK(report && strstr(report, "where the kiosk shows 256: left out"));
+    char shows[80];
+    snprintf(shows, sizeof shows, "where the kiosk shows %d: left out", PACK_TOP_LEVEL_MAX);
+    CHECK(report && strstr(report, shows));
+    snprintf(shows, sizeof shows, "where the kiosk shows %d: left out", PACK_CHILDREN_MAX);
+    CHECK(report && strstr(report, shows));
     free(report);
     free(b.s);
     free(big.s);
