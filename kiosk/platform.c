@@ -528,9 +528,13 @@ static void handle_event(loop *k, const SDL_Event *ev)
             session_release(s, x, y);
         }
         break;
-    case SDL_MOUSEWHEEL:
-        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = -ev->wheel.y * s->height / 10});
+    case SDL_MOUSEWHEEL: {
+        /* A wheel notch scrolls a tenth of the screen; a device that reports a huge count (or a
+         * broken one: any Sint32) scrolls at most a hundred notches, without overflowing. */
+        long long notches = ev->wheel.y < -100 ? -100 : ev->wheel.y > 100 ? 100 : ev->wheel.y;
+        app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = (int)(-notches * s->height / 10)});
         break;
+    }
     case SDL_KEYDOWN:
         if (ev->key.keysym.sym == SDLK_ESCAPE || ev->key.keysym.sym == SDLK_BACKSPACE ||
             ev->key.keysym.sym == SDLK_AC_BACK)

@@ -391,6 +391,44 @@ TEST(screen_touch_on_a_turned_panel_presses_what_is_drawn_there)
     pack_close(p);
 }
 
+/* A wheel that reports any Sint32 (a broken or hostile device) scrolls the page within its
+ * bounds: no overflow (UBSan stops the run on one), no scroll past either end. */
+TEST(screen_wheel_of_any_size_scrolls_within_the_page)
+{
+    pack *p = pack_open(test_demo_pack(), NULL);
+    session s;
+    err e = {""};
+    CHECK(session_init(&s, p, test_fonts(), 800, 480, 90000, &e));
+    app_handle(&s.app, &(app_event){.type = APP_EV_LANGUAGE, .arg = "ar"});
+    app_handle(&s.app, &(app_event){.type = APP_EV_OPEN, .arg = "110"});
+    session_display(&s);
+    int max = app_current(&s.app)->scroll_max;
+    CHECK(max > 0);
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    CHECK(SDL_InitSubSystem(SDL_INIT_EVENTS) == 0);
+    /* A notch moves a tenth of the screen; at most a hundred notches count at once. */
+    int notch = s.height / 10, most = 100 * notch;
+    static const Sint32 notches[] = {INT32_MIN, INT32_MAX, -1, INT32_MIN + 1, 1};
+    for (size_t i = 0; i < sizeof notches / sizeof notches[0]; i++) {
+        SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+        SDL_Event ev = {0};
+        ev.wheel = (SDL_MouseWheelEvent){.type = SDL_MOUSEWHEEL, .y = notches[i]};
+        SDL_PushEvent(&ev);
+        ev = (SDL_Event){.type = SDL_QUIT};
+        SDL_PushEvent(&ev);
+        int before = app_current(&s.app)->scroll;
+        CHECK(platform_run(&s, false, 0, NULL, &e));
+        int after = app_current(&s.app)->scroll;
+        long long by = notches[i] == -1 ? notch : notches[i] == 1 ? -notch : notches[i] < 0 ? most : -most;
+        long long want = before + by < 0 ? 0 : before + by > max ? max : before + by;
+        CHECK_INT(after, (int)want);
+    }
+    SDL_QuitSubSystem(SDL_INIT_EVENTS);
+    session_free(&s);
+    pack_close(p);
+}
+
 /* Outside the hours the display sleeps (here, without KMSDRM, drawn black and said once);
  * a touch wakes it without pressing what is under the finger. */
 TEST(screen_sleeps_and_a_touch_wakes_it)
