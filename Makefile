@@ -363,8 +363,8 @@ $(FUZZ_DIR)/obj:
 	mkdir -p $@
 
 # `make soak` (tests/soak/soak.sh): the ASan kiosk on a long random event script on every screen
-# size; fails on a sanitizer report or on peak memory growing from SOAK_FIRST to SOAK_EVENTS
-# events. SOAK_SEED picks the script (a failure prints how to replay it). Slow: not in check.
+# size; fails on a sanitizer report or on peak memory of the shipped kiosk (same scripts) growing
+# from SOAK_FIRST to SOAK_EVENTS events. SOAK_SEED picks the script (a failure prints how to replay it). Slow: not in check.
 SOAK_PACKAGES := time
 .PHONY: soak
 soak:

@@ -10,12 +10,10 @@
 #define SMALL_W 800
 #define SMALL_H 480
 /* The narrowest measure body text gets: a portrait 720x1280 panel with large text on, sized
- * as view.c sizes articles (type 4.2 % of the shorter side, 130 % when large; a margin of 4 %
- * each side). A word that fits a line there fits one on every supported screen. */
+ * by view_body_measure as the kiosk sizes articles. A word that fits a line there fits one on
+ * every supported screen. */
 #define NARROW_W 720
 #define NARROW_H 1280
-#define NARROW_BODY_PX (NARROW_W * 42 / 1000 * 130 / 100)
-#define NARROW_LINE_W (NARROW_W - 2 * (NARROW_W * 4 / 100))
 
 typedef struct checker {
     pack_report *report;
@@ -83,7 +81,9 @@ static int line_of(const char *file, const char *word)
  * edge (a pasted address, a code, a blob), so staff hear about it before a pack ships. */
 static void long_words(checker *k, const char *file, const pack_language *lang, const char *body)
 {
-    text_style style = {NARROW_BODY_PX, false, lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
+    int body_px, line_w;
+    view_body_measure(NARROW_W, NARROW_H, VIEW_DPI_DEFAULT, true, &body_px, &line_w);
+    text_style style = {body_px, false, lang->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
     size_t cap = strlen(body) * 2 + 16;
     char *copy = strdup(body), *plain = malloc(cap), *word = malloc(cap);
     int reported = 0;
@@ -93,7 +93,7 @@ static void long_words(checker *k, const char *file, const pack_language *lang, 
         view_link links[VIEW_INLINE_MAX];
         int link_count;
         view_inline(para, plain, cap, marks, links, &link_count);
-        const text_layout *l = text_layout_cached(k->fonts, plain, NULL, 0, &style, NARROW_LINE_W);
+        const text_layout *l = text_layout_cached(k->fonts, plain, NULL, 0, &style, line_w);
         if (!l || !l->cut_word)
             continue;
         /* Each space-delimited word wider than the line, once. */
@@ -106,7 +106,7 @@ static void long_words(checker *k, const char *file, const pack_language *lang, 
             word[len] = 0;
             p += len;
             text_layout *alone = len ? text_layout_new(k->fonts, word, NULL, 0, &style, 0, NULL) : NULL;
-            if (alone && alone->width > NARROW_LINE_W) {
+            if (alone && alone->width > line_w) {
                 char shown[64];
                 prefix_of(word, shown, sizeof shown);
                 pack_report_add(k->report, false,
@@ -114,7 +114,7 @@ static void long_words(checker *k, const char *file, const pack_language *lang, 
                                 "large text) holds %d px: the kiosk will cut it across lines. Add a space or a "
                                 "hyphen where it may break, shorten it, or make an address a link",
                                 file, line_of(file, shown), shown, strlen(shown) < len ? "…" : "", alone->width,
-                                NARROW_W, NARROW_H, NARROW_LINE_W);
+                                NARROW_W, NARROW_H, line_w);
                 reported++;
             }
             text_layout_free(alone);

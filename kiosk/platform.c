@@ -42,6 +42,11 @@ struct platform_painter {
     int count;
     size_t bytes; /* the pixels of every cached texture */
     unsigned long tick;
+    /* The software renderer keeps its pixels from frame to frame: after a scroll only the
+     * scrolling area is painted again. What was last painted, whole, on this target. */
+    bool keeps_pixels;
+    const view_list *painted;
+    unsigned long painted_serial;
 };
 typedef platform_painter painter;
 
@@ -289,12 +294,11 @@ static void draw_qr(painter *p, const view_cmd *cmd)
     copy_ink(p, t, cmd->rect.x + (cmd->rect.w - t->w) / 2, cmd->rect.y + (cmd->rect.h - t->h) / 2);
 }
 
-/* Only the lines inside the clip (or the screen) are drawn, so scrolling a long article
+/* Only the lines between top and bottom (the clip) are drawn, so scrolling a long article
  * rasterises just what comes into view. */
-static void draw_text(painter *p, const view_cmd *cmd, int screen_h)
+static void draw_text(painter *p, const view_cmd *cmd, int top, int bottom)
 {
     const text_layout *layout = cmd->layout;
-    int top = cmd->clip.w ? cmd->clip.y : 0, bottom = cmd->clip.w ? cmd->clip.y + cmd->clip.h : screen_h;
     for (int i = 0; i < layout->line_count; i++) {
         int y = cmd->rect.y + i * layout->line_height;
         if (y + layout->line_height <= top || y >= bottom)
@@ -305,16 +309,58 @@ static void draw_text(painter *p, const view_cmd *cmd, int screen_h)
     }
 }
 
+static bool renderer_keeps_pixels(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    return r && SDL_GetRendererInfo(r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+}
+
+static void painter_attach(painter *p, SDL_Renderer *r)
+{
+    p->renderer = r;
+    p->keeps_pixels = renderer_keeps_pixels(r);
+    p->painted = NULL;
+}
+
+static bool overlaps(view_rect a, SDL_Rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Paints the list; when only its scroll moved since this painter painted it on a target that
+ * kept those pixels, only the scrolling area is painted again: its background, then every
+ * command that reaches into it, in order and cut to it. The header, footer and keys outside
+ * it are the same pixels as before, and a drag frame does not fill and blend them again. */
 static void draw(painter *p, const view_list *l)
 {
     SDL_Renderer *r = p->renderer;
+    bool part = p->keeps_pixels && p->painted == l && p->painted_serial == l->serial && l->scroll_area.w > 0 &&
+                l->scroll_area.h > 0;
+    /* The band of the scrolling area across the whole width: content is cut to it (clip_content). */
+    SDL_Rect region = part ? (SDL_Rect){0, l->scroll_area.y, l->width, l->scroll_area.h}
+                           : (SDL_Rect){0, 0, l->width, l->height};
     SDL_SetRenderDrawColor(r, l->background.r, l->background.g, l->background.b, 255);
-    SDL_RenderSetClipRect(r, NULL);
-    SDL_RenderClear(r);
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    if (part) {
+        SDL_RenderSetClipRect(r, &region);
+        SDL_RenderFillRect(r, &region);
+    } else {
+        SDL_RenderSetClipRect(r, NULL);
+        SDL_RenderClear(r);
+    }
     for (int i = 0; i < l->count; i++) {
         const view_cmd *cmd = &l->cmds[i];
-        if (cmd->clip.w)
-            SDL_RenderSetClipRect(r, &(SDL_Rect){cmd->clip.x, cmd->clip.y, cmd->clip.w, cmd->clip.h});
+        SDL_Rect clip = region;
+        view_rect reach = cmd->rect;
+        if (cmd->kind == VIEW_TEXT && cmd->layout && reach.h < cmd->layout->line_count * cmd->layout->line_height)
+            reach.h = cmd->layout->line_count * cmd->layout->line_height;
+        if (part && cmd->kind != VIEW_ICON && !overlaps(reach, region))
+            continue;
+        if (cmd->clip.w &&
+            !SDL_IntersectRect(&region, &(SDL_Rect){cmd->clip.x, cmd->clip.y, cmd->clip.w, cmd->clip.h}, &clip))
+            continue;
+        if (part || cmd->clip.w)
+            SDL_RenderSetClipRect(r, &clip);
         else
             SDL_RenderSetClipRect(r, NULL);
         if (cmd->kind == VIEW_RECT) {
@@ -326,7 +372,7 @@ static void draw(painter *p, const view_list *l)
             continue;
         }
         if (cmd->kind == VIEW_TEXT && cmd->layout) {
-            draw_text(p, cmd, l->height);
+            draw_text(p, cmd, clip.y, clip.y + clip.h);
             continue;
         }
         texture_entry *t = cmd->icon ? texture_for(p, cmd, -1) : NULL;
@@ -335,13 +381,15 @@ static void draw(painter *p, const view_list *l)
         copy_ink(p, t, cmd->rect.x + (cmd->rect.w - t->w) / 2, cmd->rect.y + (cmd->rect.h - t->h) / 2);
     }
     SDL_RenderSetClipRect(r, NULL);
+    p->painted = l;
+    p->painted_serial = l->serial;
 }
 
 platform_painter *platform_painter_new(SDL_Renderer *renderer, text_fonts *fonts)
 {
     painter *p = calloc(1, sizeof *p);
     if (p) {
-        p->renderer = renderer;
+        painter_attach(p, renderer);
         p->fonts = fonts;
     }
     return p;
@@ -381,6 +429,7 @@ static bool present(output *o, const view_list *l)
                                        l->width, l->height);
         o->picture_w = l->width;
         o->picture_h = l->height;
+        o->p.painted = NULL; /* a new picture: nothing on it yet */
         if (!o->picture)
             return false;
     }
@@ -415,7 +464,7 @@ bool platform_screenshot_panel(session *s, int rotation, const char *path, err *
     if (!surface)
         return err_set(e, "cannot make a %dx%d picture: %s", pw, ph, SDL_GetError());
     output o = {.p.fonts = s->fonts, .rotation = rotation, .format = surface->format->format};
-    o.p.renderer = SDL_CreateSoftwareRenderer(surface);
+    painter_attach(&o.p, SDL_CreateSoftwareRenderer(surface));
     bool ok = o.p.renderer != NULL;
     if (ok) {
         ok = present(&o, session_display(s));
@@ -623,6 +672,7 @@ static void display_power(loop *k, bool on)
         k->dpms_broken = true;
     }
     if (!on) {
+        k->out.p.painted = NULL;
         SDL_SetRenderDrawColor(k->out.p.renderer, 0, 0, 0, 255);
         SDL_RenderClear(k->out.p.renderer);
         SDL_RenderPresent(k->out.p.renderer);
@@ -726,7 +776,7 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
         return false;
     }
-    k.out.p.renderer = r;
+    painter_attach(&k.out.p, r);
     if (fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
     adopt_display_dpi(s, k.window);
@@ -781,6 +831,8 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
             bool resized = fit(&k);
             const view_list *l = session_display(s);
             if (!drawn || resized || drawn_generation != s->app.generation) {
+                if (!drawn || resized)
+                    k.out.p.painted = NULL; /* the window's pixels may be gone: paint it whole */
                 present(&k.out, l);
                 SDL_RenderPresent(r);
                 if (!ready)

@@ -14,7 +14,9 @@
  * keeps one for its life, and `make bench-frames` times it. The renderer outlives it. */
 typedef struct platform_painter platform_painter;
 platform_painter *platform_painter_new(SDL_Renderer *renderer, text_fonts *fonts);
-/* Clears the renderer's target and draws the list on it (no present). */
+/* Draws the list on the renderer's target (no present): all of it, or on the software renderer,
+ * when the painter painted this list before and only its scroll moved since, just the
+ * scrolling area (the rest of the target still holds those pixels). */
 void platform_paint(platform_painter *p, const view_list *l);
 void platform_painter_free(platform_painter *p);
 /* The bytes of pixels its cached textures hold (bounded). */

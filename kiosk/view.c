@@ -1380,6 +1380,14 @@ static void setup(ctx *c, int width, int height, int dpi, const pack_language *l
                              height - c->header_h - c->band_h - c->footer_h};
 }
 
+void view_body_measure(int width, int height, int dpi, bool large_text, int *body_px, int *line_width)
+{
+    ctx c = {0};
+    setup(&c, width, height, dpi, NULL, large_text, false, false);
+    *body_px = c.body_px;
+    *line_width = c.content.w;
+}
+
 bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_language *lang, int tile_count, int width,
                           int height, int dpi, bool demo)
 {
@@ -1523,6 +1531,8 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     out->background = BACKGROUND;
     out->scroll_max = 0;
     out->scroll_first = out->scroll_end = 0;
+    static unsigned long serials;
+    out->serial = ++serials;
     out->content_count = -1;
     ctx c = {.l = out, .a = a, .f = fonts};
     setup(&c, width, height, dpi, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,

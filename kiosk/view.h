@@ -46,6 +46,9 @@ typedef struct view_list {
     char arena[VIEW_ARENA];
     size_t used;
     int width, height;
+    /* New at every view_build, kept by view_scroll: a painter that painted this list at this
+     * serial may repaint only scroll_area after a scroll (nothing else changed). */
+    unsigned long serial;
     SDL_Color background;
     int scroll_max; /* how far the current screen's content can scroll */
     /* The content that scrolls: what of it is in sight is cmds[scroll_first, scroll_end); all
@@ -73,6 +76,10 @@ bool view_scroll(view_list *l, int scroll);
 
 /* VIEW_TOUCH_MM in pixels at `dpi`, rounded up. */
 int view_touch_px(int dpi);
+
+/* The size of body text and the width of its lines on a width × height screen, with large
+ * text on or off: `check` measures words against the narrowest of them. */
+void view_body_measure(int width, int height, int dpi, bool large_text, int *body_px, int *line_width);
 
 /* Whether a title fits a home-screen tile (of tile_count tiles) on a width × height screen
  * without shrinking past what reads well: the staff tool warns before a pack ships. */

@@ -209,6 +209,76 @@ static SDL_Surface *paint(const view_list *l)
     return s;
 }
 
+/* A drag repaints only the scrolling area on the software renderer (its pixels stay from frame
+ * to frame): the picture must be, pixel for pixel, the one a whole paint of the same list gives,
+ * at every step of a drag down and back up, on an article, the search results under the
+ * keyboard, and a topic's list whose rows out of sight are built as it scrolls. */
+TEST(frames_a_repainted_scroll_area_gives_the_whole_picture)
+{
+    err e;
+    pack *p = pack_open(test_demo_pack(), &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    static const struct {
+        const char *lang, *page, *typed;
+        int w, h;
+    } scenes[] = {{"ar", "110", NULL, 1280, 800}, {"ti", "903", NULL, 720, 1280}, {"prs", NULL, "م", 800, 480},
+                  {"de", "300", NULL, 800, 480}};
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
+        session *s = visit(p, scenes[k].lang, scenes[k].w, scenes[k].h);
+        if (scenes[k].page) {
+            event(s, APP_EV_OPEN, scenes[k].page);
+        } else {
+            event(s, APP_EV_SEARCH, NULL);
+            event(s, APP_EV_TYPE, scenes[k].typed);
+        }
+        SDL_Surface *kept = SDL_CreateRGBSurfaceWithFormat(0, s->width, s->height, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *r = kept ? SDL_CreateSoftwareRenderer(kept) : NULL;
+        CHECK(r != NULL);
+        if (!r) {
+            session_free(s);
+            continue;
+        }
+        platform_painter *painter = platform_painter_new(r, test_fonts());
+        platform_paint(painter, session_display(s));
+        int max = app_current(&s->app)->scroll_max, differing = 0, steps = 0;
+        CHECK(max > 0);
+        for (int step = 1; step <= 24 && !differing; step++) {
+            int by = (step <= 12 ? 1 : -1) * (max / 10 + 3);
+            app_handle(&s->app, &(app_event){.type = APP_EV_SCROLL, .value = by});
+            const view_list *l = session_display(s);
+            platform_paint(painter, l);
+            SDL_RenderPresent(r);
+            SDL_Surface *whole = paint(l);
+            if (!whole)
+                break;
+            int at_x = -1, at_y = -1;
+            for (int y = 0; y < kept->h && !differing; y++)
+                for (int x = 0; x < kept->w && !differing; x++)
+                    if (((Uint32 *)((Uint8 *)kept->pixels + y * kept->pitch))[x] !=
+                        ((Uint32 *)((Uint8 *)whole->pixels + y * whole->pitch))[x])
+                        differing = 1, at_x = x, at_y = y;
+            if (differing) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "%s %s at scroll %d: the repainted picture differs from a whole paint at (%d, %d) (scrolling area "
+                         "from y %d, %d high)",
+                         scenes[k].lang, scenes[k].page ? scenes[k].page : "search", app_current(&s->app)->scroll,
+                         at_x, at_y, l->scroll_area.y, l->scroll_area.h);
+                test_fail(__FILE__, __LINE__, msg);
+            }
+            SDL_FreeSurface(whole);
+            steps++;
+        }
+        CHECK_INT(steps, 24);
+        platform_painter_free(painter);
+        SDL_DestroyRenderer(r);
+        SDL_FreeSurface(kept);
+        session_free(s);
+    }
+    pack_close(p);
+}
+
 TEST(frames_rounded_rectangles_are_round_and_exact)
 {
     static view_list l;

@@ -3,7 +3,11 @@
 # script (tests/soak/soak_events.c) on every screen size, with USB sticks holding a newer pack,
 # an older one, a damaged one and nothing. Fails on any sanitizer report, on the kiosk refusing
 # a line, or when the peak memory after SOAK_EVENTS events exceeds that after SOAK_FIRST events
-# (the same script cut short) by more than SOAK_GROWTH_KB. docs/testing.md says why so.
+# (the same script cut short) by more than SOAK_GROWTH_KB. Memory is measured on the kiosk as
+# it ships (build/wegweiser, same scripts): ASan's allocator keeps freed memory in quarantine
+# and per-size caches that grow over a long run whatever the program does, so its peak RSS
+# says more about ASan than about a leak (leaks are LeakSanitizer's job in the ASan runs).
+# docs/testing.md says why so.
 set -eu
 BUILD=${BUILD:-build}
 seed=${SOAK_SEED:-1}
@@ -12,6 +16,7 @@ first=${SOAK_FIRST:-20000}
 sizes=${SOAK_SIZES:-800x480 1280x800 1920x1080 720x1280 1080x1920}
 growth_kb=${SOAK_GROWTH_KB:-4096}
 kiosk=$BUILD/asan/wegweiser
+shipped=$BUILD/wegweiser
 work=$BUILD/soak
 export SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy UBSAN_OPTIONS=print_stacktrace=1
 # A small quarantine: ASan's default (256 MiB of freed memory held back) fills slowly over a
@@ -44,25 +49,29 @@ for size in $sizes; do
 		run="$work/$size-$n"
 		$BUILD/soak-events "$seed" "$n" "$w" "$h" "$work/sticks/newer" "$work/sticks/older" "$work/sticks/damaged" \
 			"$work/sticks/empty" > "$run.events"
-		rm -rf "$work/data"
-		start=$(date +%s)
-		status=0
-		/usr/bin/time -f %M -o "$run.rss" "$kiosk" --pack "$BUILD/demo.pack" --data-dir "$work/data" \
-			--trusted-keys "$work/keys" --clock '2026-11-23 10:00' --size "$size" --events "$run.events" \
-			> "$run.out" 2> "$run.err" || status=$?
-		rss=$(tail -n 1 "$run.rss")
-		echo "soak $size: $n events in $(($(date +%s) - start)) s, peak RSS $rss KiB, exit $status"
-		if [ "$status" -ne 0 ] || grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error' "$run.err"; then
-			grep -m 5 'ERROR\|runtime error\|wegweiser:.*events' "$run.err" || true
-			echo "soak $size: FAILED (replay: $kiosk --events $run.events --size $size ..., stderr in $run.err)"
-			failed="$failed $size"
-			break
-		fi
-		eval "rss_$n=$rss"
+		for bin in $shipped $kiosk; do
+			# The short script under ASan proves nothing the long one does not.
+			[ "$bin" = "$kiosk" ] && [ "$n" = "$first" ] && continue
+			rm -rf "$work/data"
+			start=$(date +%s)
+			status=0
+			/usr/bin/time -f %M -o "$run.rss" "$bin" --pack "$BUILD/demo.pack" --data-dir "$work/data" \
+				--trusted-keys "$work/keys" --clock '2026-11-23 10:00' --size "$size" --events "$run.events" \
+				> "$run.out" 2> "$run.err" || status=$?
+			rss=$(tail -n 1 "$run.rss")
+			echo "soak $size: $n events on $bin in $(($(date +%s) - start)) s, peak RSS $rss KiB, exit $status"
+			if [ "$status" -ne 0 ] || grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error' "$run.err"; then
+				grep -m 5 'ERROR\|runtime error\|wegweiser:.*events' "$run.err" || true
+				echo "soak $size: FAILED (replay: $bin --events $run.events --size $size ..., stderr in $run.err)"
+				failed="$failed $size"
+				break 2
+			fi
+			[ "$bin" = "$shipped" ] && eval "rss_$n=$rss"
+		done
 	done
 	case " $failed " in *" $size "*) continue ;; esac
 	eval "grew=\$((rss_$events - rss_$first))"
-	echo "soak $size: peak RSS grew by $grew KiB from $first to $events events (allowed: $growth_kb KiB)"
+	echo "soak $size: peak RSS of $shipped grew by $grew KiB from $first to $events events (allowed: $growth_kb KiB)"
 	if [ "$grew" -gt "$growth_kb" ]; then
 		failed="$failed $size"
 	fi
