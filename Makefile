@@ -106,8 +106,9 @@ $(BUILD)/contact-sheet: tests/tools/contact_sheet.c
 # (each lane adds its own with `BENCH_TARGETS += bench-<lane>`), gathers the BENCH lines they
 # print into one table and writes it into docs/bench.md (tests/bench/run.sh; protocol in
 # tests/bench/bench.h). What only the benches need is installed by them, not by make deps:
-# a virtual X display and Mesa for the GL renderer, Pango as the text engine's peer.
-BENCH_PACKAGES := xvfb xauth libgl1-mesa-dri libpango1.0-dev libcairo2-dev libfontconfig-dev
+# a virtual X display and Mesa for the GL renderer, Pango as the text engine's peer, Chromium
+# as the kiosk's (bench-kiosk).
+BENCH_PACKAGES := xvfb xauth libgl1-mesa-dri libpango1.0-dev libcairo2-dev libfontconfig-dev chromium
 BENCH_TARGETS += bench-text bench-search bench-update bench-frames bench-kiosk
 .PHONY: bench-deps bench-text bench-search bench-pack bench-update bench-frames bench-kiosk
 bench: deps bench-deps

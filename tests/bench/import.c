@@ -12,19 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "import.h"
 #include "pack.h"
 #include "text.h"
 #include "view.h"
 
 #define RUNS 5
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* Time spent in the program itself, not in the kernel (creating files). */
 static double user_ms(void)
@@ -34,16 +28,17 @@ static double user_ms(void)
     return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+/* What the figures printed next are about, for the table ("Augsburg export", "longest page, de"). */
+static char context[120];
 
 static void print_times(const char *what, double *t, int n)
 {
-    qsort(t, (size_t)n, sizeof *t, compare_doubles);
+    qsort(t, (size_t)n, sizeof *t, bench_compare_doubles);
     printf("  %-44s min %8.1f ms   median %8.1f ms   (%d runs)\n", what, t[0], t[n / 2], n);
+    char row[300], now[80];
+    snprintf(row, sizeof row, "%s: %s", context, what);
+    snprintf(now, sizeof now, "%.1f ms (%.1f–%.1f)", t[n / 2], t[0], t[n - 1]);
+    bench_line("import", row, now, NULL, false);
 }
 
 /* The page whose body in `lang` is longest. */
@@ -78,6 +73,7 @@ int main(void)
     }
     const char *files[] = {de, en};
     printf("Integreat import, %s (de, en):\n", data);
+    snprintf(context, sizeof context, "Landkreis Augsburg's Integreat export (de, en)");
     double times[RUNS], cpu[RUNS];
     char out[700], pack_path[700];
     err e;
@@ -89,12 +85,12 @@ int main(void)
                             .out_dir = out,
                             .name = "Landkreis Augsburg",
                             .licence_file = access(licence, R_OK) == 0 ? licence : NULL};
-        double t0 = now_ms(), c0 = user_ms();
+        double t0 = bench_now_ms(), c0 = user_ms();
         if (!import_integreat(&o, &sum, &e)) {
             printf("import failed: %s\n", e.msg);
             return 1;
         }
-        times[r] = now_ms() - t0;
+        times[r] = bench_now_ms() - t0;
         cpu[r] = user_ms() - c0;
         if (r < RUNS - 1)
             import_summary_free(&sum);
@@ -106,12 +102,12 @@ int main(void)
     import_summary_free(&sum);
     for (int r = 0; r < RUNS; r++) {
         snprintf(pack_path, sizeof pack_path, "%s/lkaugsburg-%d.pack", tmp, r);
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (!pack_build(out, pack_path, &e)) {
             printf("build failed: %s\n", e.msg);
             return 1;
         }
-        times[r] = now_ms() - t0;
+        times[r] = bench_now_ms() - t0;
     }
     print_times("pack build (sources → pack, with search index)", times, RUNS);
     struct stat st;
@@ -133,6 +129,7 @@ int main(void)
         if (!code[0] || !pack_text_get(p, code, langs[l], &t, NULL))
             continue;
         printf("Longest page in %s: %s \"%s\", %zu bytes of markup\n", langs[l], code, t.title, longest);
+        snprintf(context, sizeof context, "its longest page (%zu bytes, %s), 1280x800", longest, langs[l]);
         double cold[RUNS], warm[RUNS], whole[RUNS];
         int lines = 0;
         for (int r = 0; r < RUNS; r++) {
@@ -149,18 +146,18 @@ int main(void)
             snprintf(open.arg, sizeof open.arg, "%s", code);
             app_handle(&a, &pick);
             app_handle(&a, &open);
-            double t0 = now_ms();
+            double t0 = bench_now_ms();
             view_build(list, &a, fonts, 1280, 800, VIEW_DPI_DEFAULT);
-            cold[r] = now_ms() - t0;
-            t0 = now_ms();
+            cold[r] = bench_now_ms() - t0;
+            t0 = bench_now_ms();
             view_build(list, &a, fonts, 1280, 800, VIEW_DPI_DEFAULT);
-            warm[r] = now_ms() - t0;
+            warm[r] = bench_now_ms() - t0;
             /* Every line of the body laid out at the content width, as scrolling to the end would. */
             char *copy = strdup(t.body);
             size_t cap = strlen(t.body) * 2 + 16;
             char *plain = malloc(cap);
             text_style style = {28, false, TEXT_DIR_LTR, TEXT_ALIGN_START, 0};
-            t0 = now_ms();
+            t0 = bench_now_ms();
             lines = 0;
             for (char *line = strtok(copy, "\n"); line && plain; line = strtok(NULL, "\n")) {
                 text_mark marks[VIEW_INLINE_MAX];
@@ -171,7 +168,7 @@ int main(void)
                     lines += lay->line_count;
                 text_layout_free(lay);
             }
-            whole[r] = now_ms() - t0;
+            whole[r] = bench_now_ms() - t0;
             free(plain);
             free(copy);
             text_fonts_close(fonts);
