@@ -1,6 +1,8 @@
 /* The Integreat import (import_integreat) on exports written from the input: every file whose
  * name ends in .json is one language's pages export; files under out/ are what a previous import
- * left (its codes and tile titles). What the import writes must then pass `check`. */
+ * left (its codes and tile titles). What the import writes must then pass `check`: an error
+ * there aborts, as a crash does. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +43,14 @@ FUZZ_TARGET(integreat)
     import_summary_free(&sum);
     if (!ok)
         return;
+    /* Whatever the import writes must pass check (issue 13, defect 9): an error is a finding. */
     pack_report report = {0};
     check_sources(out, test_fonts(), &report);
+    if (report.errors) {
+        for (int i = 0; i < report.count; i++)
+            if (report.problems[i].error)
+                fprintf(stderr, "%s\n", report.problems[i].text);
+        abort();
+    }
     pack_report_free(&report);
 }
