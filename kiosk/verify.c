@@ -228,6 +228,25 @@ verify_status verify_pack(const verify_claim *claim, const sign_pubkey *key, con
                 m->version);
         st = VERIFY_MISMATCH;
     }
+    /* What pack_open leaves to be read when a page is shown (titles, summaries, bodies) is held
+     * to the same limits here, so a signed pack never shows a cut or disguised text. */
+    if (st == VERIFY_OK) {
+        pack_report texts = {0};
+        if (!pack_check_texts(p, &texts)) {
+            const char *first = "a text is over the limits of content/SCHEMA.md";
+            for (int i = 0; i < texts.count; i++)
+                if (texts.problems[i].error) {
+                    first = texts.problems[i].text;
+                    break;
+                }
+            if (texts.errors > 1)
+                err_set(e, "signed, but %s (and %d more problems with its texts)", first, texts.errors - 1);
+            else
+                err_set(e, "signed, but %s", first);
+            st = VERIFY_INVALID;
+        }
+        pack_report_free(&texts);
+    }
     if (st != VERIFY_OK) {
         pack_close(p);
         return st;

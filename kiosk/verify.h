@@ -57,8 +57,9 @@ verify_status verify_signature(const char *text, size_t n, const sign_pubkey *ke
 /* After the pack was hashed: `hash` of its `size` bytes, the first VERIFY_HEADER_BYTES of which
  * are `header`, must be what the signature signed; the file at `path` (the same bytes, in a
  * place the caller controls) must then pass pack_open — the whole schema and SQLite's
- * quick_check — and hold the region and version the signature names. On VERIFY_OK *out is the
- * opened pack, for the caller to close. */
+ * quick_check —, hold the region and version the signature names, and every text must be
+ * within the limits of pack_limits.h (pack_check_texts). On VERIFY_OK *out is the opened pack,
+ * for the caller to close. */
 verify_status verify_pack(const verify_claim *claim, const sign_pubkey *key, const unsigned char hash[SIGN_HASH_BYTES],
                           const unsigned char header[VERIFY_HEADER_BYTES], long long size, const char *path, pack **out,
                           err *e);

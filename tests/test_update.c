@@ -1916,6 +1916,19 @@ static void spoil_firmware(const char *path, long long size)
     sign_file(path, key_sec, NULL, -1);
 }
 
+/* Texts are read when a page is shown, after pack_open: the install checks them first. */
+static void spoil_long_title(const char *path, long long size)
+{
+    sql_on(path, "UPDATE texts SET title = printf('%.300c', 'x') WHERE page = '310' AND lang = 'de'");
+    sign_file(path, key_sec, NULL, -1);
+}
+
+static void spoil_override_in_title(const char *path, long long size)
+{
+    sql_on(path, "UPDATE texts SET title = char(0x202E) || 'retnecboJ' WHERE page = '310' AND lang = 'ar'");
+    sign_file(path, key_sec, NULL, -1);
+}
+
 static void spoil_inside(const char *path, long long size)
 {
     size_t n;
@@ -1970,6 +1983,8 @@ TEST(update_and_verify_agree_on_every_signed_pack)
         {"WAL mode", spoil_wal, UPDATE_INVALID},
         {"a newer minimum firmware", spoil_firmware, UPDATE_SCHEMA_NEWER},
         {"damaged inside", spoil_inside, UPDATE_CORRUPT},
+        {"a title longer than the kiosk takes", spoil_long_title, UPDATE_INVALID},
+        {"a right-to-left override in a title", spoil_override_in_title, UPDATE_INVALID},
         {"not SQLite", spoil_not_sqlite, UPDATE_NOT_A_PACK},
         {"an untrusted key", spoil_key, UPDATE_UNKNOWN_KEY},
         {"a byte order mark", spoil_bom, UPDATE_BAD_SIGNATURE},
