@@ -21,6 +21,11 @@ uint32_t pack_limits_hidden_char(const char *text, bool body, int *line)
 {
     int at = 1;
     for (const char *p = text; *p;) {
+        /* Printable ASCII, most of a German or English text, is never hidden: no decoding. */
+        if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7F) {
+            p++;
+            continue;
+        }
         uint32_t c = utf8_next(&p);
         bool control = c < 0x20 || (c >= 0x7F && c < 0xA0);
         if (body && (c == '\t' || c == '\n' || c == '\r'))
