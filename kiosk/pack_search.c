@@ -734,7 +734,8 @@ static bool read_vocabulary(common_walk *w, sqlite3 *db)
     }
     sqlite3_finalize(st);
     ok = ok && sqlite3_exec(db, "DROP TABLE temp.search_vocab", NULL, NULL, NULL) == SQLITE_OK;
-    if (ok)
+    /* A pack whose texts hold no word to search has no vocabulary at all. */
+    if (ok && w->term_count > 0)
         qsort(w->terms, (size_t)w->term_count, sizeof *w->terms, compare_terms);
     return ok;
 }
