@@ -16,10 +16,12 @@
 
 #include "err.h"
 #include "pack.h"
+#include "pack_limits.h"
 #include "sign.h"
 
-/* Packs larger than this are refused before a byte is read (a real one is a few MiB). */
-#define UPDATE_MAX_PACK_BYTES_DEFAULT (512LL << 20)
+/* Packs larger than this are refused before a byte is read (a real one is a few MiB): the
+ * largest pack there may be (content/SCHEMA.md, "Limits"). */
+#define UPDATE_MAX_PACK_BYTES_DEFAULT PACK_BYTES_MAX
 /* At most this many *.pack files on one stick are looked at (the first in name order, whatever
  * order the stick lists them in); the rest are ignored. */
 #define UPDATE_CANDIDATES_MAX 64
