@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include "session.h"
 #include "test.h"
 
 static char tmpdir[256], demo_pack[512];
@@ -96,6 +97,17 @@ char *test_read_file(const char *path, size_t *size)
     }
     fclose(f);
     return data;
+}
+
+struct session *test_visit(pack *p, const char *lang, int w, int h)
+{
+    static session s;
+    err e;
+    CHECK(session_init(&s, p, test_fonts(), w, h, 90000, &e));
+    app_event ev = {.type = APP_EV_LANGUAGE};
+    snprintf(ev.arg, sizeof ev.arg, "%s", lang);
+    app_handle(&s.app, &ev);
+    return &s;
 }
 
 void test_fixtures_free(void)

@@ -57,6 +57,9 @@ int test_run(const char *cmd, char *out, size_t size);
 /* A whole file, malloc'd and NUL-terminated (size without the NUL; size may be NULL); NULL
  * when it cannot be read. */
 char *test_read_file(const char *path, size_t *size);
+/* A visit on pack p at w × h with the language chosen: one session, reused by the next call
+ * (session_free it before). */
+struct session *test_visit(pack *p, const char *lang, int w, int h);
 /* Closes the fonts and removes the folder; the runner calls it at the end. */
 void test_fixtures_free(void);
 

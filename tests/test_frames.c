@@ -9,17 +9,6 @@
 #include "session.h"
 #include "test.h"
 
-static session *visit(pack *p, const char *lang, int w, int h)
-{
-    static session s;
-    err e;
-    CHECK(session_init(&s, p, test_fonts(), w, h, 90000, &e));
-    app_event ev = {.type = APP_EV_LANGUAGE};
-    snprintf(ev.arg, sizeof ev.arg, "%s", lang);
-    app_handle(&s.app, &ev);
-    return &s;
-}
-
 static void event(session *s, app_event_type type, const char *arg)
 {
     app_event ev = {.type = type};
@@ -64,20 +53,20 @@ TEST(frames_a_drag_asks_the_pack_nothing)
     if (!p)
         return;
     /* An article with chips, an office with its week, and the results of a search. */
-    session *s = visit(p, "ar", 1280, 800);
+    session *s = test_visit(p, "ar", 1280, 800);
     event(s, APP_EV_OPEN, "110");
     int before = app_current(&s->app)->scroll;
     CHECK_INT(drag_statements(s, p, 20), 0);
     CHECK(app_current(&s->app)->scroll > before); /* it did scroll */
     session_free(s);
 
-    s = visit(p, "ti", 720, 1280);
+    s = test_visit(p, "ti", 720, 1280);
     event(s, APP_EV_OPEN, "903");
     CHECK_INT(drag_statements(s, p, 20), 0);
     CHECK(app_current(&s->app)->scroll > 0);
     session_free(s);
 
-    s = visit(p, "ar", 1280, 800);
+    s = test_visit(p, "ar", 1280, 800);
     event(s, APP_EV_SEARCH, NULL);
     event(s, APP_EV_TYPE, "م");
     event(s, APP_EV_KEYBOARD, NULL);
@@ -86,7 +75,7 @@ TEST(frames_a_drag_asks_the_pack_nothing)
     session_free(s);
 
     /* Anything else than a scroll is built anew, and asks the pack again. */
-    s = visit(p, "de", 1280, 800);
+    s = test_visit(p, "de", 1280, 800);
     event(s, APP_EV_OPEN, "310");
     session_display(s);
     statements = 0;
@@ -159,7 +148,7 @@ TEST(frames_a_moved_display_list_is_the_one_built_there)
     } pages[] = {{"ar", "110", 1280, 800, false}, {"ti", "903", 720, 1280, false}, {"de", "310", 800, 480, false},
                  {"prs", "310", 1280, 800, true},  {"ar", "300", 720, 1280, false}, {"ti", "800", 800, 480, false}};
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-        session *s = visit(p, pages[i].lang, pages[i].w, pages[i].h);
+        session *s = test_visit(p, pages[i].lang, pages[i].w, pages[i].h);
         event(s, APP_EV_OPEN, pages[i].page);
         if (pages[i].german)
             event(s, APP_EV_TOGGLE_GERMAN, NULL);
@@ -170,7 +159,7 @@ TEST(frames_a_moved_display_list_is_the_one_built_there)
     }
     /* The search results, under the keyboard and with it put away. */
     for (int hidden = 0; hidden < 2; hidden++) {
-        session *s = visit(p, "ar", 800, 480);
+        session *s = test_visit(p, "ar", 800, 480);
         event(s, APP_EV_SEARCH, NULL);
         event(s, APP_EV_TYPE, "م");
         if (hidden)
@@ -226,7 +215,7 @@ TEST(frames_a_repainted_scroll_area_gives_the_whole_picture)
     } scenes[] = {{"ar", "110", NULL, 1280, 800}, {"ti", "903", NULL, 720, 1280}, {"prs", NULL, "م", 800, 480},
                   {"de", "300", NULL, 800, 480}};
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++) {
-        session *s = visit(p, scenes[k].lang, scenes[k].w, scenes[k].h);
+        session *s = test_visit(p, scenes[k].lang, scenes[k].w, scenes[k].h);
         if (scenes[k].page) {
             event(s, APP_EV_OPEN, scenes[k].page);
         } else {

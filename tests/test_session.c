@@ -301,21 +301,10 @@ TEST(view_page_links_are_chips_that_open_pages)
     pack_close(p);
 }
 
-static session *visit(pack *p, const char *lang, int w, int h)
-{
-    static session s;
-    err e;
-    CHECK(session_init(&s, p, test_fonts(), w, h, 90000, &e));
-    app_event ev = {.type = APP_EV_LANGUAGE};
-    snprintf(ev.arg, sizeof ev.arg, "%s", lang);
-    app_handle(&s.app, &ev);
-    return &s;
-}
-
 TEST(session_keypad_goes_to_a_code)
 {
     pack *p = demo();
-    session *s = visit(p, "prs", 800, 480);
+    session *s = test_visit(p, "prs", 800, 480);
     tap_button(s, APP_EV_KEYPAD, NULL);
     CHECK_STR(state(s), "screen=keypad page= lang=prs scroll=0");
     /* Dari shows Persian digits on the keys; what is typed is the code. */
@@ -347,7 +336,7 @@ TEST(session_keypad_goes_to_a_code)
 TEST(session_changing_language_keeps_the_page)
 {
     pack *p = demo();
-    session *s = visit(p, "de", 1280, 800);
+    session *s = test_visit(p, "de", 1280, 800);
     app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "320"});
     tap_button(s, APP_EV_PICK_LANGUAGE, NULL);
     CHECK_STR(state(s), "screen=language page= lang=de scroll=0");
@@ -365,7 +354,7 @@ TEST(session_german_beside_the_visitors_language)
     pack *p = demo();
     const int sizes[][2] = {{1280, 800}, {720, 1280}};
     for (int z = 0; z < 2; z++) {
-        session *s = visit(p, "ar", sizes[z][0], sizes[z][1]);
+        session *s = test_visit(p, "ar", sizes[z][0], sizes[z][1]);
         app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "110"});
         char german[256], arabic[256];
         pack_title_get(p, "110", "de", german, sizeof german);
@@ -396,7 +385,7 @@ TEST(session_german_beside_the_visitors_language)
 TEST(session_still_there_countdown)
 {
     pack *p = demo();
-    session *s = visit(p, "uk", 800, 480);
+    session *s = test_visit(p, "uk", 800, 480);
     run(s, "wait 74000");
     CHECK_INT(app_countdown(&s->app), 0);
     run(s, "wait 2000");
@@ -421,7 +410,7 @@ TEST(session_search_with_the_scripts_keyboard)
 {
     pack *p = demo();
     /* Arabic: type the first letters of a page title with the on-screen keys. */
-    session *s = visit(p, "ar", 1280, 800);
+    session *s = test_visit(p, "ar", 1280, 800);
     tap_button(s, APP_EV_SEARCH, NULL);
     CHECK_STR(state(s), "screen=search page= lang=ar scroll=0");
     CHECK(button(s, APP_EV_TYPE, "ض") != NULL);
@@ -453,7 +442,7 @@ TEST(session_search_with_the_scripts_keyboard)
     session_free(s);
 
     /* Tigrinya: a consonant first, then its vowel form. */
-    s = visit(p, "ti", 1280, 800);
+    s = test_visit(p, "ti", 1280, 800);
     tap_button(s, APP_EV_SEARCH, NULL);
     const view_list *l = session_display(s);
     const view_cmd *consonant = NULL;
@@ -470,7 +459,7 @@ TEST(session_search_with_the_scripts_keyboard)
     session_free(s);
 
     /* German: umlauts on the keyboard; spelled without them, search still finds. */
-    s = visit(p, "de", 800, 480);
+    s = test_visit(p, "de", 800, 480);
     tap_button(s, APP_EV_SEARCH, NULL);
     CHECK(button(s, APP_EV_TYPE, "ü") != NULL);
     app_event ev = {.type = APP_EV_TYPE, .arg = "fluechtl"};
@@ -487,7 +476,7 @@ TEST(session_search_with_the_scripts_keyboard)
 TEST(session_buttons_look_pressed_under_the_finger)
 {
     pack *p = demo();
-    session *s = visit(p, "de", 1280, 800);
+    session *s = test_visit(p, "de", 1280, 800);
     const view_cmd *tile = button(s, APP_EV_OPEN, "100");
     CHECK(tile != NULL);
     if (!tile)
@@ -512,7 +501,7 @@ TEST(session_buttons_look_pressed_under_the_finger)
 TEST(session_large_text_makes_text_larger)
 {
     pack *p = demo();
-    session *s = visit(p, "en", 800, 480);
+    session *s = test_visit(p, "en", 800, 480);
     app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "110"});
     const view_list *l = session_display(s);
     int before = 0, after = 0;
@@ -532,7 +521,7 @@ TEST(session_large_text_makes_text_larger)
 TEST(session_fling_glides_on_and_stops)
 {
     pack *p = demo();
-    session *s = visit(p, "de", 800, 480);
+    session *s = test_visit(p, "de", 800, 480);
     app_handle(&s->app, &(app_event){.type = APP_EV_OPEN, .arg = "310"});
     session_display(s);
     int max = app_current(&s->app)->scroll_max;
@@ -579,7 +568,7 @@ TEST(session_help_page_leads_to_the_about_page)
     pack *p = demo();
     const pack_meta *m = pack_get_meta(p);
     CHECK(m->source[0] != 0);
-    session *s = visit(p, "ti", 720, 1280);
+    session *s = test_visit(p, "ti", 720, 1280);
     const pack_page *help = pack_page_of_kind(p, "help");
     CHECK(help != NULL);
     tap_button(s, APP_EV_OPEN, help ? help->code : "");
@@ -606,7 +595,7 @@ TEST(session_help_page_leads_to_the_about_page)
 TEST(session_search_keyboard_can_be_put_away)
 {
     pack *p = demo();
-    session *s = visit(p, "ar", 800, 480);
+    session *s = test_visit(p, "ar", 800, 480);
     run(s, "key search");
     run(s, "type ال");
     int rows_with_keys = 0, rows_without = 0;
