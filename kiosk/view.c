@@ -165,13 +165,13 @@ static void header(ctx *c)
     view_add_button(c, view_place(c, x, 0, hh, hh), BRAND, 0, APP_EV_BACK, NULL, 0);
     view_add_icon(c, x + hh / 4, hh / 4, hh / 2, c->rtl ? "arrow_forward" : "arrow_back", WHITE);
     x += hh;
-    if (c->a->depth > 2) {
+    if (c->a->depth > 2 && !c->search_bar) {
         view_add_button(c, view_place(c, x, 0, hh, hh), BRAND, 0, APP_EV_HOME, NULL, 0);
         view_add_icon(c, x + hh / 4, hh / 4, hh / 2, "home", WHITE);
         x += hh;
     }
     const pack_page *help = pack_page_of_kind(c->a->pack, "help");
-    if (help && strcmp(app_current(c->a)->page, help->code)) {
+    if (help && strcmp(app_current(c->a)->page, help->code) && !c->search_bar) {
         view_add_button(c, view_place(c, x, 0, hh, hh), BRAND, 0, APP_EV_OPEN, help->code, 0);
         view_add_icon(c, x + hh / 4, hh / 4, hh / 2, "help_outline", WHITE);
         x += hh;
@@ -197,8 +197,11 @@ static void header(ctx *c)
         view_add_text_fit(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5, label, o);
         code_w += c->margin;
     }
-    view_add_text_fit(c, x + c->margin / 2, 0, c->w - x - code_w - c->margin, hh, c->title,
-                 view_ui_text(c, c->title_px, true, WHITE));
+    if (c->search_bar)
+        view_search_field(c, x + c->margin / 2, c->w - x - code_w - c->margin);
+    else
+        view_add_text_fit(c, x + c->margin / 2, 0, c->w - x - code_w - c->margin, hh, c->title,
+                          view_ui_text(c, c->title_px, true, WHITE));
     demo_mark(c, (view_rect){0, hh, c->w, c->band_h});
 }
 
@@ -411,30 +414,33 @@ static int home_screen(ctx *c, int y)
     return tiles(c, pages, n, y);
 }
 
-/* A row that sends an event: icon, title and a second line (may be NULL). */
-static int row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,
-               const char *arg, int y)
+int view_row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,
+             const char *arg, int y)
 {
-    int icon = c->base * 9 / 100;
+    /* A compact row: the title alone, a fingertip high, in the body's size. */
+    bool compact = c->compact_rows;
+    int icon = compact ? at_least(c->touch * 7 / 10, c->body_px * 6 / 5) : c->base * 9 / 100;
+    int pad = compact ? c->gap / 2 : c->gap, after = compact ? c->gap / 2 : c->gap;
     int x = c->content.x, w = c->content.w;
     int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
-    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START, 0};
+    text_style ts = {compact ? c->body_px : c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START, 0};
     text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START, 0};
     const text_layout *tl = text_layout_cached(c->f, title, NULL, 0, &ts, tw);
-    const text_layout *sl = second && second[0] ? text_layout_cached(c->f, second, NULL, 0, &ss, tw) : NULL;
+    const text_layout *sl =
+        second && second[0] && !compact ? text_layout_cached(c->f, second, NULL, 0, &ss, tw) : NULL;
     int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
-    int row_h = text_h + c->gap * 2;
-    row_h = at_least(row_h, at_least(c->base * 16 / 100, c->touch));
+    int row_h = text_h + pad * 2;
+    row_h = at_least(row_h, compact ? c->touch : at_least(c->base * 16 / 100, c->touch));
     /* A row more than a screen out of sight adds nothing: a list of hundreds of pages would
      * fill the display list before the rows on screen. A screen either side stays, so a drag
      * moves the list for a while before it is built again. */
     if (y + row_h <= c->content.y - c->content.h) {
         c->left_out_above = true;
-        return row_h + c->gap;
+        return row_h + after;
     }
     if (y >= c->content.y + 2 * c->content.h) {
         c->left_out_below = true;
-        return row_h + c->gap;
+        return row_h + after;
     }
     view_add_card(c, view_place(c, x, y, w, row_h), type, arg, 0);
     view_add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
@@ -442,13 +448,12 @@ static int row(ctx *c, const char *icon_name, const char *title, const char *sec
     ty += view_add_text(c, tx, ty, tw, 0, title, view_content_text(c, ts.size_px, true, INK));
     if (sl)
         view_add_text(c, tx, ty, tw, 0, second, view_content_text(c, c->small_px, false, MUTED));
-    return row_h + c->gap;
+    return row_h + after;
 }
 
-/* A row that opens a page. */
 int view_page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y)
 {
-    return row(c, page->icon, title, second, APP_EV_OPEN, page->code, y);
+    return view_row(c, page->icon, title, second, APP_EV_OPEN, page->code, y);
 }
 
 /* The pages under a page, one row each; with German beside, the German title is the second line. */
@@ -856,7 +861,7 @@ static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
     if (strcmp(page->kind, "topic"))
         height += page_list(c, page, y + height);
     if (!strcmp(page->kind, "help"))
-        height += row(c, "info", _("About this kiosk"), NULL, APP_EV_ABOUT, NULL, y + height);
+        height += view_row(c, "info", _("About this kiosk"), NULL, APP_EV_ABOUT, NULL, y + height);
     if (height == 0) {
         /* A page staff have not filled yet (Integreat has such): say so rather than show nothing. */
         view_add_icon(c, c->content.x, y, c->body_px * 2, "hourglass_empty", MUTED);
@@ -1274,6 +1279,12 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     setup(&c, width, height, dpi, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,
           app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH);
     c.scroll = app_current(a)->scroll;
+    if (a->pack && app_current(a)->screen == APP_SCREEN_SEARCH && !a->keyboard_hidden) {
+        c.search_bar = true;
+        c.header_h = at_least(c.base * 11 / 100, c.touch);
+        c.content.y = c.header_h + c.band_h;
+        c.content.h = height - c.content.y;
+    }
     if (!a->pack) {
         i18n_set_language("en");
         no_content_screen(&c);

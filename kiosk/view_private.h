@@ -9,6 +9,10 @@
 
 /* Keyboard rows for a language (keys separated by spaces), or NULL for the Ethiopic picker. */
 const char *const *view_keyboard_rows(const pack_language *lang);
+/* Whether the language is written in Latin letters, and the Latin rows the other languages
+ * offer too (German's: the words staff, letters and signs use). */
+bool view_script_is_latin(const pack_language *lang);
+const char *const *view_keyboard_latin_rows(void);
 /* The Ethiopic consonants the picker offers first. */
 int view_fidel_consonants(const uint32_t **out);
 /* The vowel forms of one consonant (up to 8). */
@@ -50,6 +54,9 @@ typedef struct view_ctx {
      * rows were left out above or below it, so view_scroll knows how far the list can move. */
     bool left_out_above, left_out_below;
     bool typing; /* keypad or search: no footer, the keys need the room */
+    /* Search with the keyboard up: the header is the search field (back, words, pages found,
+     * emergency), and rows are one line, so a small screen shows three pages found above the keys. */
+    bool search_bar, compact_rows;
     char title[256]; /* for the header, set by the screen */
     char code[PACK_CODE_MAX];
     char web[4][PACK_LINK_BYTES_MAX + 1]; /* web addresses in the article, offered as QR codes under it */
@@ -86,7 +93,11 @@ text_opts view_ui_text(const ctx *c, int size, bool bold, SDL_Color color);
 text_opts view_content_text(const ctx *c, int size, bool bold, SDL_Color color);
 /* ASCII digits in the visitor's digits. */
 void view_digits(const ctx *c, const char *ascii, char *out, size_t size);
-/* A row that opens a page: icon, title and a second line (may be NULL); returns its height. */
+/* A row that sends an event: icon, title and a second line (may be NULL); returns its height
+ * with the gap after it. */
+int view_row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,
+             const char *arg, int y);
+/* A row that opens a page. */
 int view_page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y);
 
 /* The typing screens (view_search.c): each returns the height its content takes. */
@@ -94,5 +105,7 @@ int view_keypad_screen(ctx *c, int y);
 /* The keyboard for the visitor's script at the bottom of the screen; returns its top. */
 int view_keyboard(ctx *c);
 int view_search_screen(ctx *c, int y);
+/* The search field in the header's middle, between x and x + w (start-edge coordinates). */
+void view_search_field(ctx *c, int x, int w);
 
 #endif

@@ -84,7 +84,8 @@ static int ceil_div(int a, int b) { return (a + b - 1) / b; }
  * familiar rows stay recognisable. */
 int view_keyboard(ctx *c)
 {
-    const char *const *rows = view_keyboard_rows(c->lang);
+    bool latin_key = !view_script_is_latin(c->lang);
+    const char *const *rows = latin_key && c->a->keyboard_latin ? view_keyboard_latin_rows() : view_keyboard_rows(c->lang);
     int g = c->gap / 2;
     char keys[64][16];
     const char *labels[64];
@@ -132,6 +133,10 @@ int view_keyboard(ctx *c)
     int top = c->content.y + c->content.h - (lines + 1) * (key_h + g) - c->gap;
     view_add_rect(c, (view_rect){0, top - g, c->w, c->h - top}, BACKGROUND, 0);
     int y = top;
+    /* Latin keys run left to right as on every keyboard with them, whatever the language. */
+    bool rtl = c->rtl;
+    if (latin_key && c->a->keyboard_latin)
+        c->rtl = false;
     if (!c->a->fidel_base) {
         for (int r = 0, first = 0; r < row_count; first += row_len[r], r++) {
             int per = ceil_div(row_len[r], ceil_div(row_len[r], across));
@@ -159,10 +164,11 @@ int view_keyboard(ctx *c)
             key_row(c, fy, form_h, labels + i, count - i < per ? count - i : per, per, hg, APP_EV_TYPE, NULL);
         y += lines * (key_h + g);
     }
+    c->rtl = rtl;
     /* The last row: put the keyboard away (and, in the vowel forms, step back) at the start,
      * erase at the end, space between them. */
     int side = at_least(c->touch, key_h * 2 < c->content.w / 5 ? key_h * 2 : c->content.w / 5);
-    int starts = c->a->fidel_base ? 2 : 1, start_w = starts * side + (starts - 1) * g;
+    int starts = 1 + (c->a->fidel_base ? 1 : 0) + (latin_key ? 1 : 0), start_w = starts * side + (starts - 1) * g;
     int middle = c->content.w - start_w - side - 2 * c->gap;
     int wide = middle < c->content.w / 3 ? middle : c->content.w / 3;
     int sx = c->content.x + start_w + c->gap + (middle - wide) / 2;
@@ -179,34 +185,92 @@ int view_keyboard(ctx *c)
         view_add_card(c, view_place(c, fx, y, side, key_h), APP_EV_FIDEL, NULL, 0);
         view_add_icon(c, fx + (side - icon) / 2, y + (key_h - icon) / 2, icon, "keyboard_return", BRAND);
     }
+    if (latin_key) {
+        /* Staff, letters and signs name offices in German: Latin letters are one key away, and
+         * the same key, named in the language, brings its own letters back. */
+        int lx = c->content.x + (starts - 1) * (side + g);
+        view_add_card(c, view_place(c, lx, y, side, key_h), APP_EV_LATIN, NULL, 0);
+        text_opts o = {c->body_px, true, TEXT_DIR_AUTO, TEXT_ALIGN_CENTER, BRAND, true};
+        view_add_text_fit(c, lx, y, side, key_h, c->a->keyboard_latin ? c->lang->native_name : "ABC", o);
+    }
     return top;
 }
 
-/* Search as you type: the words typed, the pages found, and a keyboard for the script. */
-int view_search_screen(ctx *c, int y)
+/* The words typed and how many pages they found, as a field in the search bar (keyboard up) or
+ * on the screen (keyboard put away: the field brings it back). */
+static void field(ctx *c, view_rect box, bool button)
 {
-    snprintf(c->title, sizeof c->title, "%s", _("Search"));
-    int box_h = at_least(c->base * 12 / 100, c->touch);
-    int y0 = y;
-    view_rect box = view_place(c, c->content.x, y, c->content.w, box_h);
-    if (c->a->keyboard_hidden)
-        view_add_button(c, box, WHITE, c->radius, APP_EV_KEYBOARD, NULL, 0); /* the keyboard comes back */
+    if (button)
+        view_add_button(c, box, WHITE, c->radius, APP_EV_KEYBOARD, NULL, 0);
     else
         view_add_rect(c, box, WHITE, c->radius);
-    view_add_icon(c, c->content.x + c->gap, y + box_h / 5, box_h * 3 / 5, "search", MUTED);
-    int tx = c->content.x + c->gap * 2 + box_h * 3 / 5;
-    view_add_text_fit(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, box_h,
-                 c->a->typed[0] ? c->a->typed : "", view_ui_text(c, c->body_px * 12 / 10, false, INK));
-    y += box_h + c->gap;
+    int x = c->rtl ? c->w - box.x - box.w : box.x, icon = box.h * 3 / 5;
+    view_add_icon(c, x + c->gap, box.y + box.h / 5, icon, "search", MUTED);
+    int tx = x + c->gap * 2 + icon, end = x + box.w - c->gap;
     int n = c->a->found_count;
-    if (c->a->typed[0] && n == 0)
-        y += view_add_text(c, c->content.x, y, c->content.w, 0, _("No results"), view_content_text(c, c->body_px, false, MUTED));
-    if (n > 0) {
+    if (c->a->typed[0] && n > 0) {
         char found[96], shown[160];
         snprintf(found, sizeof found, ngettext("%d page", "%d pages", n), n);
         view_digits(c, found, shown, sizeof shown);
-        y += view_add_text(c, c->content.x, y, c->content.w, 0, shown, view_ui_text(c, c->small_px, true, MUTED)) + c->gap / 2;
+        text_opts o = view_ui_text(c, c->small_px, true, MUTED);
+        text_style style = {o.size, true, o.dir, TEXT_ALIGN_START, 0};
+        const text_layout *l = text_layout_cached(c->f, shown, NULL, 0, &style, box.w / 3);
+        int count_w = 0;
+        for (int i = 0; l && i < l->line_count; i++)
+            count_w = at_least(count_w, l->lines[i].width + c->gap);
+        if (l)
+            view_add_text(c, end - count_w, box.y, count_w, box.h, shown, o);
+        end -= count_w + c->gap;
     }
+    view_add_text_fit(c, tx, box.y, end - tx, box.h, c->a->typed, view_ui_text(c, c->body_px * 12 / 10, false, INK));
+}
+
+void view_search_field(ctx *c, int x, int w)
+{
+    int h = c->header_h * 3 / 4;
+    field(c, view_place(c, x, (c->header_h - h) / 2, w, h), false);
+}
+
+/* Found nothing: not a dead end. What the kiosk offers instead: a page's number from a
+ * caseworker, the emergency numbers, and the topics to look through. */
+static int nothing_found(ctx *c, int y)
+{
+    int y0 = y;
+    text_opts o = view_content_text(c, c->body_px, true, ALARM_TEXT);
+    y += view_add_text(c, c->content.x, y, c->content.w, 0, _("No results"), o) + c->gap / 2;
+    y += view_row(c, "dialpad", _("Enter the page number"), NULL, APP_EV_KEYPAD, NULL, y);
+    const pack_page *emergency = pack_page_of_kind(c->a->pack, "emergency");
+    char title[256];
+    if (emergency && pack_title_get(c->a->pack, emergency->code, c->a->lang, title, sizeof title))
+        y += view_page_row(c, emergency, title, NULL, y);
+    const pack_page *topics[64];
+    int n = pack_children(c->a->pack, "", topics, 64);
+    for (int i = 0; i < n && i < 64; i++)
+        if (strcmp(topics[i]->kind, "help") && strcmp(topics[i]->kind, "emergency") &&
+            pack_title_get(c->a->pack, topics[i]->code, c->a->lang, title, sizeof title))
+            y += view_page_row(c, topics[i], title, NULL, y);
+    return y - y0;
+}
+
+/* Search as you type: the words typed, the pages found, and a keyboard for the script. With the
+ * keyboard up the field is in the header; rows are one line where three full ones would not fit
+ * between header and keys, so a visitor sees what the words found while typing them. */
+int view_search_screen(ctx *c, int y)
+{
+    snprintf(c->title, sizeof c->title, "%s", _("Search"));
+    int y0 = y;
+    if (c->search_bar) {
+        y -= c->margin - c->gap / 2;
+        int full = at_least(c->base * 16 / 100, c->touch) + c->gap;
+        c->compact_rows = c->content.h - c->gap < 3 * full;
+    } else {
+        int box_h = at_least(c->base * 12 / 100, c->touch);
+        field(c, view_place(c, c->content.x, y, c->content.w, box_h), true);
+        y += box_h + c->gap;
+    }
+    int n = c->a->found_count;
+    if (c->a->typed[0] && n == 0)
+        y += nothing_found(c, y);
     /* What the app found when the words were typed: scrolling reads nothing from the pack. */
     for (int i = 0; i < n; i++) {
         const pack_found *f = &c->a->found[i];
@@ -214,5 +278,6 @@ int view_search_screen(ctx *c, int y)
         if (page)
             y += view_page_row(c, page, c->a->found_text + f->title, c->a->found_text + f->summary, y);
     }
+    c->compact_rows = false;
     return y - y0;
 }
