@@ -6,9 +6,13 @@ DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libvorbis-dev libsqlite3-dev \
 	libfribidi-dev libicu-dev libharfbuzz-dev libfreetype-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev libssl-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
-	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev
+	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev \
+	libcairo2-dev libpango1.0-dev libfontconfig-dev poppler-utils
 
 PKGS := sdl2 SDL2_ttf SDL2_image harfbuzz freetype2 vorbisfile sqlite3 fribidi icu-uc libsodium libcrypto libsystemd libqrencode libxml-2.0 json-c libdrm
+# Only the staff tool's handouts (kiosk/handout.c) draw PDF through Cairo and Pango: that
+# object stays out of libwegweiser.a, so the kiosk on the board never links them.
+HANDOUT_PKGS := pangocairo pangofc fontconfig cairo-pdf
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -23,11 +27,14 @@ WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-
 DEFS := -D_GNU_SOURCE -DWW_DATADIR='"$(DATADIR)"' -DWW_LOCALEDIR='"$(LOCALEDIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+HANDOUT_CFLAGS = $(shell pkg-config --cflags $(HANDOUT_PKGS) 2>/dev/null)
+HANDOUT_LIBS = $(shell pkg-config --libs $(HANDOUT_PKGS) 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC := $(filter-out kiosk/main_%.c,$(wildcard kiosk/*.c))
+TOOL_SRC := kiosk/handout.c
+LIB_SRC := $(filter-out kiosk/main_%.c $(TOOL_SRC),$(wildcard kiosk/*.c))
 HEADERS := $(wildcard kiosk/*.h)
 # The fuzz targets (tests/fuzz/) link into the test binary too, which replays their corpora.
 FUZZ_SRC := $(filter-out tests/fuzz/libfuzzer.c,$(wildcard tests/fuzz/*.c))
@@ -36,6 +43,8 @@ TEST_HEADERS := tests/test.h tests/fuzz/fuzz.h
 
 LIB_OBJ := $(LIB_SRC:kiosk/%.c=$(BUILD)/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:kiosk/%.c=$(ASAN)/obj/%.o)
+TOOL_OBJ := $(TOOL_SRC:kiosk/%.c=$(BUILD)/obj/%.o)
+ASAN_TOOL_OBJ := $(TOOL_SRC:kiosk/%.c=$(ASAN)/obj/%.o)
 
 LANGS := $(basename $(notdir $(wildcard locales/*.po)))
 MO := $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/wegweiser.mo)
@@ -169,6 +178,8 @@ $(BUILD)/obj/%.o: kiosk/%.c $(HEADERS) | $(BUILD)/obj
 $(ASAN)/obj/%.o: kiosk/%.c $(HEADERS) | $(ASAN)/obj
 	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+$(TOOL_OBJ) $(ASAN_TOOL_OBJ): PKG_CFLAGS += $(HANDOUT_CFLAGS)
+
 $(BUILD)/libwegweiser.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -178,17 +189,17 @@ $(ASAN)/libwegweiser.a: $(ASAN_LIB_OBJ)
 $(BUILD)/wegweiser: kiosk/main_kiosk.c $(BUILD)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
 
-$(BUILD)/wegweiser-pack: kiosk/main_pack.c $(BUILD)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+$(BUILD)/wegweiser-pack: kiosk/main_pack.c $(TOOL_OBJ) $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $< $(TOOL_OBJ) $(BUILD)/libwegweiser.a $(PKG_LIBS) $(HANDOUT_LIBS) -o $@
 
 $(ASAN)/wegweiser: kiosk/main_kiosk.c $(ASAN)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) $< $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
 
-$(ASAN)/wegweiser-pack: kiosk/main_pack.c $(ASAN)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) $< $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
+$(ASAN)/wegweiser-pack: kiosk/main_pack.c $(ASAN_TOOL_OBJ) $(ASAN)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) $< $(ASAN_TOOL_OBJ) $(ASAN)/libwegweiser.a $(PKG_LIBS) $(HANDOUT_LIBS) -o $@
 
-$(ASAN)/tests: $(TEST_SRC) $(TEST_HEADERS) $(ASAN)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) -Ikiosk -Itests $(TEST_SRC) $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
+$(ASAN)/tests: $(TEST_SRC) $(TEST_HEADERS) $(ASAN_TOOL_OBJ) $(ASAN)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) -Ikiosk -Itests $(TEST_SRC) $(ASAN_TOOL_OBJ) $(ASAN)/libwegweiser.a $(PKG_LIBS) $(HANDOUT_LIBS) -o $@
 
 $(BUILD)/demo.pack: $(BUILD)/wegweiser-pack $(CONTENT)
 	$(BUILD)/wegweiser-pack build content/$(REGION) -o $@
@@ -247,6 +258,8 @@ ifeq ($(origin BUILD),command line)
 CC := $(CROSS)-gcc
 PKG_CFLAGS = $(shell $(CROSS)-pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(CROSS)-pkg-config --libs $(PKGS) 2>/dev/null) -lm
+HANDOUT_CFLAGS = $(shell $(CROSS)-pkg-config --cflags $(HANDOUT_PKGS) 2>/dev/null)
+HANDOUT_LIBS = $(shell $(CROSS)-pkg-config --libs $(HANDOUT_PKGS) 2>/dev/null)
 else
 .DEFAULT_GOAL := cross
 ifneq ($(filter-out cross deps-arm64 install-arm64 check-arm64,$(MAKECMDGOALS)),)
@@ -287,8 +300,8 @@ check-arm64: deps-arm64
 	$(QEMU_ARM64) build/$(ARM64)/tests
 
 # -O1 as in the sanitizer build, so the tests meet the same warnings here as under make check.
-$(BUILD)/tests: $(TEST_SRC) $(TEST_HEADERS) $(BUILD)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) -O1 -g $(PKG_CFLAGS) -Ikiosk -Itests $(TEST_SRC) $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+$(BUILD)/tests: $(TEST_SRC) $(TEST_HEADERS) $(TOOL_OBJ) $(BUILD)/libwegweiser.a
+	$(CC) $(WARN) $(DEFS) -O1 -g $(PKG_CFLAGS) -Ikiosk -Itests $(TEST_SRC) $(TOOL_OBJ) $(BUILD)/libwegweiser.a $(PKG_LIBS) $(HANDOUT_LIBS) -o $@
 
 # What the board test needs besides the build: a Debian root, a container to boot it in.
 BOARD_TEST_PACKAGES := debootstrap systemd-container

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "handout.h"
 #include "import.h"
 #include "pack.h"
 #include "paths.h"
@@ -33,6 +34,8 @@ static const char USAGE[] =
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
+    "  handout PACK --lang CODE [--pages 310,903|--all] -o FILE.pdf\n"
+    "                        A4 sheets of page codes for caseworkers and the lobby wall\n"
     "Each verb explains itself with --help.\n";
 
 /* Prints the verb's help when it was asked for; the verb then returns 0. */
@@ -531,6 +534,88 @@ static int cmd_check(int argc, char **argv)
     return ok ? 0 : 1;
 }
 
+static int cmd_handout(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: wegweiser-pack handout PACK --lang CODE [--pages 310,903|--all] -o FILE.pdf\n"
+        "Writes A4 sheets in the language CODE as a PDF, for a caseworker's desk and the lobby wall.\n"
+        "First an index of every page code of the pack: the code in the language's digits (Western\n"
+        "digits beside them where those differ, as for Dari), the page's icon and its title in the\n"
+        "language and in the pack's source language. Then, for each page of --pages (codes separated\n"
+        "by commas, in that order) or every page with --all, a sheet of its own: the code large, the\n"
+        "icon, both titles, the summary and, for an office, its address, phones, e-mail, web address,\n"
+        "opening hours and the QR code the kiosk's office card shows. Without --pages or --all only\n"
+        "the index is written. Text uses the kiosk's fonts (assets/fonts) whatever the PC has.\n"
+        "Example: wegweiser-pack handout build/demo.pack --lang prs --pages 903,310 -o handout-prs.pdf\n";
+    if (help_asked(argc, argv, help))
+        return 0;
+    const char *pack_path = NULL, *lang = NULL, *out = NULL, *list = NULL;
+    bool all = false;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            lang = argv[++i];
+        else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
+            list = argv[++i];
+        else if (!strcmp(argv[i], "--all"))
+            all = true;
+        else if (!pack_path && argv[i][0] != '-')
+            pack_path = argv[i];
+        else {
+            fprintf(stderr, "wegweiser-pack handout: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    if (!pack_path || !lang || !out || (all && list)) {
+        if (all && list)
+            fputs("wegweiser-pack handout: --pages and --all exclude each other\n", stderr);
+        fputs(help, stderr);
+        return 2;
+    }
+    /* "310,903" → codes; empty pieces (a trailing comma) are skipped. */
+    char codes[PACK_PAGES_MAX > 256 ? 256 : PACK_PAGES_MAX][PACK_CODE_MAX];
+    const char *pages[sizeof codes / sizeof *codes];
+    int count = 0;
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n >= PACK_CODE_MAX) {
+            fprintf(stderr, "wegweiser-pack handout: '%.*s' is not a page code\n", (int)n, p);
+            return 2;
+        }
+        if (n && count == (int)(sizeof codes / sizeof *codes)) {
+            fprintf(stderr, "wegweiser-pack handout: more than %d pages; use --all\n", count);
+            return 2;
+        }
+        if (n) {
+            memcpy(codes[count], p, n);
+            codes[count][n] = 0;
+            pages[count] = codes[count];
+            count++;
+        }
+        p += n + (p[n] == ',');
+    }
+    char assets[1024], locale[1024];
+    paths_assets(assets, sizeof assets);
+    paths_locale(locale, sizeof locale);
+    err e;
+    pack *p = pack_open(pack_path, &e);
+    if (!p) {
+        fprintf(stderr, "wegweiser-pack handout: %s\n", e.msg);
+        return 1;
+    }
+    handout_opts opts = {lang, pages, count, all, assets, locale};
+    int written = handout_write(p, &opts, out, &e);
+    pack_close(p);
+    TTF_Quit();
+    if (written < 0) {
+        fprintf(stderr, "wegweiser-pack handout: %s\n", e.msg);
+        return 1;
+    }
+    printf("%s: %d A4 pages\n", out, written);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -555,6 +640,8 @@ int main(int argc, char **argv)
         return import_main(argc, argv);
     if (!strcmp(argv[1], "layout"))
         return cmd_layout(argc, argv);
+    if (!strcmp(argv[1], "handout"))
+        return cmd_handout(argc, argv);
     fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);
     return 2;
 }

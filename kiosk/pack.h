@@ -89,6 +89,17 @@ typedef enum pack_open_state {
  * holidays and temporary closures); *minute gets the time that goes with it. */
 pack_open_state pack_office_state(const pack_office *o, int weekday, int now_minute, const char *date, int *minute);
 
+/* Room for what an office's QR code carries: the longest name, address, phones and week the
+ * limits allow fit. */
+#define PACK_OFFICE_QR_BYTES 1200
+
+/* What an office's QR code carries, one function for the kiosk's office card and the printed
+ * handout so the two never differ: the name, the address, "Tel. …" per phone and one line per
+ * open weekday ("Mo 08:00-12:00, 14:00-16:00"), as plain text a phone's camera app shows
+ * whole. Western digits and German day names as on the office's door, whatever the visitor's
+ * language. `out` should have PACK_OFFICE_QR_BYTES. */
+void pack_office_qr_text(const pack_office *o, char *out, size_t size);
+
 /* An asset (a recording, a picture) by its hash: *data is malloc'ed, the caller frees it. */
 bool pack_asset_get(pack *p, const char *hash, unsigned char **data, size_t *size, char *kind, size_t kind_size);
 

@@ -93,3 +93,24 @@ pack_open_state pack_office_state(const pack_office *o, int weekday, int now_min
     }
     return PACK_CLOSED_TODAY;
 }
+
+void pack_office_qr_text(const pack_office *o, char *out, size_t size)
+{
+    if (!size)
+        return;
+    /* Any phone reads the code: Western digits, German day names as on the door. */
+    static const char *const days[7] = {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"};
+    int k = snprintf(out, size, "%s\n%s", o->name, o->address);
+    for (int i = 0; i < o->phone_count && k < (int)size; i++)
+        k += snprintf(out + k, size - (size_t)k, "\nTel. %s", o->phones[i]);
+    for (int d = 0; d < 7 && k < (int)size; d++) {
+        char hours[160];
+        hours[0] = 0;
+        for (int s = 0; s < o->slot_count[d]; s++)
+            snprintf(hours + strlen(hours), sizeof hours - strlen(hours), "%s%02d:%02d-%02d:%02d", s ? ", " : "",
+                     o->slots[d][s].open / 60, o->slots[d][s].open % 60, o->slots[d][s].close / 60,
+                     o->slots[d][s].close % 60);
+        if (hours[0])
+            k += snprintf(out + k, size - (size_t)k, "\n%s %s", days[d], hours);
+    }
+}

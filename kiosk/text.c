@@ -330,6 +330,47 @@ static uint32_t *isolate_numbers(const uint32_t *in, int n, int *out_n, int **so
     return out;
 }
 
+bool text_isolate_numbers(const char *in, char *out, size_t size)
+{
+    if (!size)
+        return false;
+    out[0] = 0;
+    size_t len = strlen(in);
+    uint32_t *chars = malloc((len + 1) * sizeof *chars);
+    if (!chars)
+        return false;
+    int n = 0;
+    for (const char *p = in; *p;)
+        chars[n++] = utf8_next(&p);
+    int count = 0, *source = NULL;
+    bool *nobreak = NULL;
+    uint32_t *isolated = isolate_numbers(chars, n, &count, &source, &nobreak);
+    free(chars);
+    if (!isolated)
+        return false;
+    size_t k = 0;
+    bool fits = true;
+    for (int i = 0; i < count && fits; i++) {
+        char bytes[8];
+        int b = utf8_put(isolated[i], bytes);
+        /* Where this engine forbids a break inside a span, a line breaker that knows only
+         * UAX #14 needs a word joiner: after the space of "0631 7105-0" or the dash of a time. */
+        if (nobreak[i] && source[i] >= 0 && (is_space(isolated[i]) || is_dash(isolated[i]) || isolated[i] == '/'))
+            b += utf8_put(0x2060, bytes + b);
+        if (k + (size_t)b + 1 > size)
+            fits = false;
+        else {
+            memcpy(out + k, bytes, (size_t)b);
+            k += (size_t)b;
+        }
+    }
+    out[k] = 0;
+    free(isolated);
+    free(source);
+    free(nobreak);
+    return fits;
+}
+
 /* ---- bidi ---- */
 
 static FriBidiParType paragraph_type(text_dir dir)

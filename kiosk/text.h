@@ -146,4 +146,11 @@ const char *text_face_file(int face, bool bold);
 /* True when some bundled font has a glyph for `c`. */
 bool text_covered(text_fonts *f, uint32_t c);
 
+/* `in` as this engine sees it before bidi: every phone number, time and date (a number
+ * span with separators) wrapped in LRI LRO … PDF PDI, and a word joiner (U+2060) after each
+ * space, dash or slash inside a span. For renderers that run the plain bidi algorithm and
+ * UAX #14 on our texts (the handout's Pango), so numbers read as on the kiosk. False when
+ * out cannot take it all (it then holds a prefix) or memory runs out. */
+bool text_isolate_numbers(const char *in, char *out, size_t size);
+
 #endif

@@ -817,22 +817,8 @@ static int office_card(ctx *c, const pack_office *o, int y)
         y += (h > c->body_px * 3 / 2 ? h : c->body_px * 3 / 2);
     }
     /* Everything above as plain text in a QR code, for the visitor's phone. */
-    char payload[1200];
-    int k = snprintf(payload, sizeof payload, "%s\n%s", o->name, o->address);
-    for (int i = 0; i < o->phone_count && k < (int)sizeof payload; i++)
-        k += snprintf(payload + k, sizeof payload - (size_t)k, "\nTel. %s", o->phones[i]);
-    for (int d = 0; d < 7 && k < (int)sizeof payload; d++) {
-        char hours[160];
-        /* The code is read by any phone: Western digits, German day names as on the door. */
-        const char *ascii_days[7] = {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"};
-        hours[0] = 0;
-        for (int s = 0; s < o->slot_count[d]; s++)
-            snprintf(hours + strlen(hours), sizeof hours - strlen(hours), "%s%02d:%02d-%02d:%02d", s ? ", " : "",
-                     o->slots[d][s].open / 60, o->slots[d][s].open % 60, o->slots[d][s].close / 60,
-                     o->slots[d][s].close % 60);
-        if (hours[0])
-            k += snprintf(payload + k, sizeof payload - (size_t)k, "\n%s %s", ascii_days[d], hours);
-    }
+    char payload[PACK_OFFICE_QR_BYTES];
+    pack_office_qr_text(o, payload, sizeof payload);
     int qx = side_qr ? x + w - qr : x, qy = side_qr ? y0 : y + c->gap;
     view_add_rect(c, view_place(c, qx - c->gap / 2, qy - c->gap / 2, qr + c->gap, qr + c->gap), WHITE, c->radius);
     view_cmd *code = add(c, VIEW_QR, view_place(c, qx, qy, qr, qr));
