@@ -327,14 +327,6 @@ static bool own_digits(const pack_language *l) { return strcmp(l->digits, "latn"
 
 /* ---- the index ---- */
 
-static int depth_of(const pack *p, const pack_page *page)
-{
-    int depth = 0;
-    for (const pack_page *up = page; up && up->parent[0] && depth < 8; depth++)
-        up = pack_page_find(p, up->parent);
-    return depth;
-}
-
 /* Columns of an index row, from the start edge. */
 #define COL_CODE_W 62.0
 #define COL_ICON 70.0
@@ -344,13 +336,12 @@ static int depth_of(const pack *p, const pack_page *page)
 /* One row: the code (the language's digits, Western under them where those differ), the
  * icon, the title in the language and, at the end, in the source language. Returns its
  * height; draws it only when `draw`. */
-static double index_row(sheet *s, const pack_page *page, double y, bool draw)
+static double index_row(sheet *s, const pack_page *page, int depth, double y, bool draw)
 {
     char title[PACK_TITLE_BYTES_MAX + 1] = "", source[PACK_TITLE_BYTES_MAX + 1] = "";
     pack_title_get(s->p, page->code, s->lang->code, title, sizeof title);
     if (s->src)
         pack_title_get(s->p, page->code, s->src->code, source, sizeof source);
-    int depth = depth_of(s->p, page);
     double indent = 12.0 * (depth > 2 ? 2 : depth);
     bool top = depth == 0;
     double title_w = (s->src ? COL_SOURCE - 8 : CONTENT_W) - COL_TITLE - indent;
@@ -401,17 +392,26 @@ static double index_heading(sheet *s, double y)
     return y + 14;
 }
 
-/* Every page of the pack in tree order, over as many sheets as it takes. */
+/* The pages under `parent`, each followed by its own (a topic with its pages, as on the
+ * kiosk), over as many sheets as it takes. pack_open refuses cycles; pages more than 64
+ * levels down (no real tree has them) are left out rather than recursed into without end. */
+static void index_rows(sheet *s, const char *parent, int depth, double *y)
+{
+    int count = 0;
+    const pack_page *run = pack_child_run(s->p, parent, &count);
+    for (int i = 0; i < count && depth < 64; i++) {
+        double h = index_row(s, &run[i], depth, *y, false);
+        if (*y + h > FOOTER_Y - 12)
+            *y = index_heading(s, new_page(s));
+        *y += index_row(s, &run[i], depth, *y, true);
+        index_rows(s, run[i].code, depth + 1, y);
+    }
+}
+
 static void index_sheets(sheet *s)
 {
     double y = index_heading(s, new_page(s));
-    for (int i = 0; i < pack_page_count(s->p); i++) {
-        const pack_page *page = pack_page_at(s->p, i);
-        double h = index_row(s, page, y, false);
-        if (y + h > FOOTER_Y - 12)
-            y = index_heading(s, new_page(s));
-        y += index_row(s, page, y, true);
-    }
+    index_rows(s, "", 0, &y);
 }
 
 /* ---- a page's sheet ---- */
@@ -543,7 +543,7 @@ static void page_sheet(sheet *s, const pack_page *page)
 
     pack_office office;
     bool has_office = page->office[0] && pack_office_get(s->p, page->office, &office);
-    y += code_panel(s, page, y, has_office ? 84 : 130) + 22;
+    y += code_panel(s, page, y, has_office ? 84 : 160) + 22;
     if (has_office) {
         double h = office_block(s, &office, y, false);
         /* An office whose card would run into the footer starts a sheet of its own. */
