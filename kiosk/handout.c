@@ -553,6 +553,17 @@ static void page_sheet(sheet *s, const pack_page *page)
     }
 }
 
+/* Every page under `parent` in the index's order: a topic's sheet, then its pages' sheets. */
+static void sheets_under(sheet *s, const char *parent, int depth)
+{
+    int count = 0;
+    const pack_page *run = pack_child_run(s->p, parent, &count);
+    for (int i = 0; i < count && depth < 64; i++) {
+        page_sheet(s, &run[i]);
+        sheets_under(s, run[i].code, depth + 1);
+    }
+}
+
 /* ---- the file ---- */
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int length)
@@ -661,9 +672,10 @@ int handout_write(pack *p, const handout_opts *o, const char *out_path, err *e)
     }
 
     index_sheets(&s);
-    int count = o->all ? pack_page_count(p) : o->page_count;
-    for (int i = 0; i < count; i++)
-        page_sheet(&s, o->all ? pack_page_at(p, i) : pack_page_find(p, o->pages[i]));
+    if (o->all)
+        sheets_under(&s, "", 0);
+    for (int i = 0; !o->all && i < o->page_count; i++)
+        page_sheet(&s, pack_page_find(p, o->pages[i]));
 
     cairo_destroy(s.cr);
     cairo_surface_finish(surface);

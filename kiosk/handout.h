@@ -17,7 +17,7 @@ typedef struct handout_opts {
     const char *lang;         /* a language of the pack: the visitor's */
     const char *const *pages; /* codes that get a sheet of their own, in this order */
     int page_count;
-    bool all;                 /* a sheet for every page of the pack, in tree order (pages ignored) */
+    bool all;                 /* a sheet for every page, in the index's order (pages ignored) */
     const char *assets_dir;   /* fonts/ and icons/codepoints, as the kiosk's (paths_assets) */
     const char *locale_dir;   /* the kiosk's catalogs, for the few words printed (paths_locale) */
 } handout_opts;

@@ -545,7 +545,8 @@ static int cmd_handout(int argc, char **argv)
         "by commas, in that order) or every page with --all, a sheet of its own: the code large, the\n"
         "icon, both titles, the summary and, for an office, its address, phones, e-mail, web address,\n"
         "opening hours and the QR code the kiosk's office card shows. Without --pages or --all only\n"
-        "the index is written. Text uses the kiosk's fonts (assets/fonts) whatever the PC has.\n"
+        "the index is written. Text uses the kiosk's fonts (assets/fonts) whatever the PC has; the\n"
+        "same pack gives the same file.\n"
         "Example: wegweiser-pack handout build/demo.pack --lang prs --pages 903,310 -o handout-prs.pdf\n";
     if (help_asked(argc, argv, help))
         return 0;
