@@ -627,6 +627,8 @@ int handout_write(pack *p, const handout_opts *o, const char *out_path, err *e)
     else
         unsetenv("LANGUAGE");
     free(saved);
+    /* glibc keeps answering in the last language until its catalog cache is dropped. */
+    textdomain("wegweiser");
 
     s.icons = text_fonts_open(o->assets_dir, e);
     if (!s.icons)
