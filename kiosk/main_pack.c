@@ -13,6 +13,7 @@
 #include "pack.h"
 #include "paths.h"
 #include "sign.h"
+#include "stats.h"
 #include "text.h"
 #include "update.h"
 #include "verify.h"
@@ -31,6 +32,8 @@ static const char USAGE[] =
     "  verify PACK --pubkey PUBKEY\n"
     "                        every check a kiosk makes on PACK and PACK.minisig\n"
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
+    "  stats STICK_OR_FILE... -o REPORT [--csv] [--pack PACK]\n"
+    "                        the office's usage report from the figures kiosks wrote to sticks\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
     "Each verb explains itself with --help.\n";
@@ -555,6 +558,8 @@ int main(int argc, char **argv)
         return import_main(argc, argv);
     if (!strcmp(argv[1], "layout"))
         return cmd_layout(argc, argv);
+    if (!strcmp(argv[1], "stats"))
+        return stats_main(argc, argv);
     fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);
     return 2;
 }
