@@ -397,13 +397,19 @@ static int by_count(const void *a, const void *b)
 
 static int by_key(const void *a, const void *b) { return strcmp(((const sum *)a)->key, ((const sum *)b)->key); }
 
+static void sort_sums(sums *m, int (*order)(const void *, const void *))
+{
+    if (m->count > 1)
+        qsort(m->items, (size_t)m->count, sizeof *m->items, order);
+}
+
 /* The days from the first to the last with figures, also those without (a quiet day is a
  * figure too), when they span at most a year and a month; else the days that have figures. */
 static void fill_days(sums *days)
 {
     if (days->count < 2)
         return;
-    qsort(days->items, (size_t)days->count, sizeof *days->items, by_key);
+    sort_sums(days, by_key);
     struct tm a = {0}, b = {0};
     if (sscanf(days->items[0].key, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
         sscanf(days->items[days->count - 1].key, "%d-%d-%d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
@@ -419,7 +425,7 @@ static void fill_days(sums *days)
         if (gmtime_r(&t, &d) && strftime(key, sizeof key, "%Y-%m-%d", &d))
             sum_of(days, key);
     }
-    qsort(days->items, (size_t)days->count, sizeof *days->items, by_key);
+    sort_sums(days, by_key);
 }
 
 typedef enum labels_of { LABEL_KEY, LABEL_DAY, LABEL_LANGUAGE, LABEL_PAGE } labels_of;
@@ -499,12 +505,12 @@ bool stats_write_html(const stats *s, pack *names, FILE *out)
         snprintf(hour, sizeof hour, "%02d", h);
         sum_of(&hours, hour);
     }
-    qsort(hours.items, (size_t)hours.count, sizeof *hours.items, by_key);
+    sort_sums(&hours, by_key);
     fill_days(&days);
-    qsort(langs.items, (size_t)langs.count, sizeof *langs.items, by_count);
-    qsort(pages.items, (size_t)pages.count, sizeof *pages.items, by_count);
-    qsort(searches.items, (size_t)searches.count, sizeof *searches.items, by_count);
-    qsort(kiosks.items, (size_t)kiosks.count, sizeof *kiosks.items, by_key);
+    sort_sums(&langs, by_count);
+    sort_sums(&pages, by_count);
+    sort_sums(&searches, by_count);
+    sort_sums(&kiosks, by_key);
 
     const char *region = names ? pack_get_meta(names)->name : "";
     fputs("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n"
