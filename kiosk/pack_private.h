@@ -38,14 +38,20 @@ bool pack_search_tokenize(pack_searcher *s, const char *text, bool query, pack_t
 
 /* The forgiving half of search (pack_search_fuzzy.c): a query that finds nothing widened by
  * the words the visitor may have meant. The kiosk keeps the vocabularies of the last two
- * languages searched that way in memory (pack_fuzzy). */
+ * languages searched in memory (pack_fuzzy). */
 typedef struct pack_fuzzy pack_fuzzy;
 pack_fuzzy *pack_fuzzy_new(void);
 void pack_fuzzy_free(pack_fuzzy *f);
+/* Reads the language's vocabulary if it is not in memory yet: the first search in a language
+ * does, as it reads its texts' lengths, so that the first typo is as quick as the next. */
+void pack_fuzzy_warm(pack_fuzzy *f, sqlite3 *db, const char *lang);
 /* An FTS5 query, and per phrase of it (in order) the texts it matches in the language ("-1"
  * when not known) and its weight for ww_rank. malloc'ed. */
 typedef struct pack_widened {
     char *match, *hits, *weights;
+    /* For a query of one word: the word it may have meant that is in the most texts ("" when
+     * none is a single word), which the common prefixes may answer without ranking. */
+    char best[PACK_WORD_BYTES_MAX + 1];
 } pack_widened;
 /* The visitor's words (normalized, as parse_query cuts them), each widened by the beginnings
  * of words one typo away, the compounds it is part of and staff's synonyms, in `lang`. False

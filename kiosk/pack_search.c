@@ -542,7 +542,11 @@ static int forgiving_ids(pack_searcher *s, const char *lang, const search_langua
     int words = q->word_count < QUERY_WORDS_MAX ? q->word_count : QUERY_WORDS_MAX;
     if (!pack_fuzzy_widen(s, s->fuzzy, s->db, lang, q->words, words, &w))
         return 0;
-    int n = ranked_ids(s, l, w.match, w.hits, w.weights, ids, max);
+    /* One word, and what it may mean is so common the builder ranked it: its pages, as if the
+     * visitor had typed it (ranking thousands of texts live takes longer than a keystroke may). */
+    int n = w.best[0] ? common_ids(s, lang, w.best, l, ids, max) : -1;
+    if (n < 0)
+        n = ranked_ids(s, l, w.match, w.hits, w.weights, ids, max);
     pack_widened_free(&w);
     return n;
 }
@@ -608,6 +612,7 @@ static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64
     const search_language *l = language(s, lang);
     if (!l)
         return 0;
+    pack_fuzzy_warm(s->fuzzy, s->db, lang);
     int n = exact_ids(s, lang, l, &q, ids, max);
     if (n > 0)
         return n;

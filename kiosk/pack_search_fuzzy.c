@@ -3,8 +3,8 @@
  * in "Berufssprachkurse"); staff's synonyms ("job center" for Jobcenter) — all taken from the
  * pack's own vocabulary and synonyms tables, which the builder fills (content/SCHEMA.md).
  *
- * The kiosk reads a language's vocabulary into memory the first time a search in it finds
- * nothing, as one sorted array: a word one typo away is found by binary searches along the
+ * The kiosk reads a language's vocabulary into memory at the first search in it, as one
+ * sorted array: a word one typo away is found by binary searches along the
  * word typed (only the letters that really follow each beginning are tried), a compound by
  * one scan of the array's bytes. Two languages are kept (the visitor's, and German for Latin
  * letters typed on another language's keyboard). */
@@ -139,6 +139,13 @@ static void vocab_read(vocab *v, sqlite3 *db, const char *lang)
         return;
     }
     v->cum[v->count] = total;
+    /* Grown by doubling: given back what was not needed. */
+    char *arena = realloc(v->arena, v->bytes);
+    uint32_t *at = realloc(v->at, (size_t)v->count * sizeof *at);
+    uint32_t *cum = realloc(v->cum, ((size_t)v->count + 1) * sizeof *cum);
+    v->arena = arena ? arena : v->arena;
+    v->at = at ? at : v->at;
+    v->cum = cum ? cum : v->cum;
 }
 
 static vocab *vocab_of(pack_fuzzy *f, sqlite3 *db, const char *lang)
@@ -156,6 +163,8 @@ static vocab *vocab_of(pack_fuzzy *f, sqlite3 *db, const char *lang)
     v->used = ++f->clock;
     return v->count ? v : NULL;
 }
+
+void pack_fuzzy_warm(pack_fuzzy *f, sqlite3 *db, const char *lang) { vocab_of(f, db, lang); }
 
 static const char *term(const vocab *v, int i) { return v->arena + v->at[i]; }
 
@@ -471,6 +480,8 @@ static void put(text *t, const char *fmt, ...)
 static void phrase(text *match, text *hits, text *weights, const char *words, bool prefix, long long docs,
                    const char *weight, bool first)
 {
+    if (strchr(words, '"'))
+        return; /* no token has one; a pack that says otherwise is not let into the query */
     put(match, "%s\"%s\"%s", first ? "" : " OR ", words, prefix ? "*" : "");
     put(hits, "%lld ", docs);
     put(weights, "%s ", weight);
@@ -514,6 +525,7 @@ bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *
     synonyms_read(db, lang, &syn);
     text match = {0}, hits = {0}, weights = {0};
     bool widened = false;
+    long long best_docs = -1;
     for (int i = 0; tok && tokens && c && i < count; i++) {
         if (strlen(words[i]) > TERM_MAX)
             continue;
@@ -544,23 +556,32 @@ bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *
         for (int r = 0; r < syn.count && span > 0 && targets < TARGETS_MAX; r++)
             if (synonym_span(&syn.v[r], tokens, count, i) == span) {
                 const char *word = syn.v[r].word;
-                phrase(&match, &hits, &weights, word, true, strchr(word, ' ') ? -1 : prefix_docs(v, word), "1", false);
+                long long docs = strchr(word, ' ') ? -1 : prefix_docs(v, word);
+                phrase(&match, &hits, &weights, word, true, docs, "1", false);
+                if (count == 1 && docs > best_docs && strlen(word) < sizeof out->best) {
+                    best_docs = docs;
+                    snprintf(out->best, sizeof out->best, "%s", word);
+                }
                 targets++;
                 widened = true;
             }
         if (span <= 1 && v && tokens[i] && i < WIDEN_WORDS_MAX && letters(tokens[i]) >= FORGIVE_LETTERS) {
-            c->count = 0;
-            typos(v, tokens[i], c);
-            choose(c, TYPOS_MAX);
-            for (int k = 0; k < c->count; k++)
-                phrase(&match, &hits, &weights, c->v[k].text, true, c->v[k].docs, GUESS_WEIGHT, false);
-            widened |= c->count > 0;
-            c->count = 0;
-            compounds(v, tokens[i], c);
-            choose(c, COMPOUNDS_MAX);
-            for (int k = 0; k < c->count; k++)
-                phrase(&match, &hits, &weights, c->v[k].text, true, c->v[k].docs, GUESS_WEIGHT, false);
-            widened |= c->count > 0;
+            for (int pass = 0; pass < 2; pass++) {
+                c->count = 0;
+                if (pass == 0)
+                    typos(v, tokens[i], c);
+                else
+                    compounds(v, tokens[i], c);
+                choose(c, pass == 0 ? TYPOS_MAX : COMPOUNDS_MAX);
+                for (int k = 0; k < c->count; k++) {
+                    phrase(&match, &hits, &weights, c->v[k].text, true, c->v[k].docs, GUESS_WEIGHT, false);
+                    if (count == 1 && (long long)c->v[k].docs > best_docs) {
+                        best_docs = c->v[k].docs;
+                        snprintf(out->best, sizeof out->best, "%s", c->v[k].text);
+                    }
+                }
+                widened |= c->count > 0;
+            }
         }
         put(&match, ")");
         i += span > 1 ? span : 1;
@@ -576,7 +597,9 @@ bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *
         free(weights.s);
         return false;
     }
-    *out = (pack_widened){match.s, hits.s, weights.s};
+    out->match = match.s;
+    out->hits = hits.s;
+    out->weights = weights.s;
     return true;
 }
 
@@ -648,7 +671,8 @@ static int count_token(void *user, int flags, const char *token, int n, int star
             return SQLITE_OK;
         }
     }
-    if (b->bytes + (size_t)n + 1 >= UINT32_MAX || !grow((void **)&b->arena, &b->arena_cap, b->bytes + (size_t)n + 1, 1)) {
+    size_t need = b->bytes + (size_t)n + 1;
+    if (need >= UINT32_MAX || !grow((void **)&b->arena, &b->arena_cap, need, 1)) {
         b->failed = true;
         return SQLITE_NOMEM;
     }

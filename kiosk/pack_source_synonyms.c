@@ -53,7 +53,8 @@ static bool add(src *s, const char *path, int line, const char *lang, const char
 static bool word_ok(src *s, const char *path, int line, const char *what, const char *value)
 {
     if (!*value)
-        return pack_src_problem(s, "%s:%d: %s is empty: write 'language | word | also found by, …'", path, line, what);
+        return pack_src_problem(s, "%s:%d: %s is empty: write 'language | word | also found by, …'", path, line,
+                                what);
     if (!pack_src_field(s, path, line, what, value, PACK_SYNONYM_BYTES_MAX))
         return false;
     if (!searchable(value))

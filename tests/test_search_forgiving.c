@@ -203,8 +203,9 @@ TEST(search_forgiving_leaves_what_is_found_as_typed)
     n = search(p, "uk", "Ausländerbehörde", codes, PACK_SEARCH_MAX);
     sqlite3_stmt *st;
     CHECK(sqlite3_prepare_v2(pack_db(p),
-                             "SELECT count(*) FROM search WHERE search MATCH '\"auslanderbehorde\"*' AND rowid BETWEEN"
-                             " (SELECT min(id) FROM texts WHERE lang='uk') AND (SELECT max(id) FROM texts WHERE lang='uk')",
+                             "SELECT count(*) FROM search WHERE search MATCH '\"auslanderbehorde\"*' AND rowid"
+                             " BETWEEN (SELECT min(id) FROM texts WHERE lang='uk')"
+                             " AND (SELECT max(id) FROM texts WHERE lang='uk')",
                              -1, &st, NULL) == SQLITE_OK);
     CHECK(sqlite3_step(st) == SQLITE_ROW);
     CHECK(n >= 1);
@@ -251,10 +252,10 @@ TEST(search_forgiving_tables_in_the_pack)
     sqlite3 *db;
     CHECK(sqlite3_open_v2(test_demo_pack(), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
     sqlite3_stmt *st;
-    const char *sql = "SELECT v.lang, v.term, v.docs, (SELECT count(*) FROM search WHERE search MATCH '\"' || v.term || "
-                      "'\"' AND rowid BETWEEN (SELECT min(id) FROM texts WHERE lang = v.lang) AND (SELECT max(id) "
-                      "FROM texts WHERE lang = v.lang)) FROM vocabulary v WHERE v.term IN ('jobcenter', 'kita', "
-                      "'sprachkurs', 'مکتب', 'ሐከመ', 'лікар')";
+    const char *sql = "SELECT v.lang, v.term, v.docs, (SELECT count(*) FROM search WHERE search MATCH '\"' || "
+                      "v.term || '\"' AND rowid BETWEEN (SELECT min(id) FROM texts WHERE lang = v.lang) AND "
+                      "(SELECT max(id) FROM texts WHERE lang = v.lang)) FROM vocabulary v WHERE v.term IN "
+                      "('jobcenter', 'kita', 'sprachkurs', 'مکتب', 'ሐከመ', 'лікар')";
     CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
     int rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
