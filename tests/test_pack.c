@@ -342,8 +342,10 @@ TEST(pack_normalize_folds_spellings)
         pack_normalize(pairs[i][1], b, sizeof b);
         CHECK_STR(a, b);
     }
+    /* Ethiopic stays Ethiopic, each syllable its consonant's first order (issue 19: the vowel
+     * orders of a consonant are one letter for search). */
     pack_normalize("ትግርኛ", a, sizeof a);
-    CHECK_STR(a, "ትግርኛ");
+    CHECK_STR(a, "ተገረኘ");
 }
 
 TEST(pack_search_finds_pages_in_every_language)

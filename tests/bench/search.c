@@ -2,7 +2,8 @@
  * generates (and the demo). Per pack: its size and how its texts are stored, start (pack_open
  * and the first frame), the time of each keystroke on the search screen over every prefix of
  * real words (the demo's own, per language: the app's search and the titles and summaries the
- * screen lists, all of app_handle), two-word searches, a frame of scrolling search results
+ * screen lists, all of app_handle), the same words with two letters swapped (the forgiving
+ * search), two-word searches, a frame of scrolling search results
  * (how many SQL statements it runs: none), and the kiosk's peak memory. Method: docs/bench.md,
  * "Search and pack". Numbers, not assertions: speed is never a test. */
 #include <fcntl.h>
@@ -401,7 +402,7 @@ static void keystrokes(const char *path, const char *name, pack *demo, text_font
     bench_ms(what, quantile(typos.v, typos.count, 0.5), 0);
     snprintf(what, sizeof what, "%s: words with two letters swapped, p99 per keystroke", name);
     bench_ms(what, quantile(typos.v, typos.count, 0.99), BUDGET_KEYSTROKE_MS);
-    snprintf(what, sizeof what, "%s: first keystroke in a language (reads its texts' lengths), median", name);
+    snprintf(what, sizeof what, "%s: first keystroke in a language (reads its texts' lengths and words), median", name);
     bench_ms(what, quantile(first.v, first.count, 0.5), 0);
     free(all.v);
     free(pairs.v);
