@@ -461,17 +461,24 @@ typedef struct text {
 static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(text *t, const char *fmt, ...)
 {
-    for (int tries = 0; tries < 2 && !t->failed; tries++) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = t->s ? vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap) : -1;
-        va_end(ap);
-        if (n >= 0 && t->len + (size_t)n < t->cap) {
-            t->len += (size_t)n;
-            return;
+    while (!t->failed) {
+        int n = 0;
+        if (t->s) {
+            va_list ap;
+            va_start(ap, fmt);
+            n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+            va_end(ap);
+            if (n < 0) {
+                t->failed = true;
+                return;
+            }
+            if (t->len + (size_t)n < t->cap) {
+                t->len += (size_t)n;
+                return;
+            }
         }
-        size_t need = t->len + (n > 0 ? (size_t)n : 0) + 256;
-        if (!grow((void **)&t->s, &t->cap, need, 1))
+        /* Room for it now: the next round fits. */
+        if (!grow((void **)&t->s, &t->cap, t->len + (size_t)n + 256, 1))
             t->failed = true;
     }
 }

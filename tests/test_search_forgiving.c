@@ -343,3 +343,48 @@ TEST(search_forgiving_synonyms_txt_problems_name_file_and_line)
     sqlite3_finalize(st);
     sqlite3_close(db);
 }
+
+/* A widened query of many long words grows past any first guess of its length, and stays one
+ * query FTS5 reads: each word a group, each group its guesses. */
+TEST(search_forgiving_long_queries_stay_whole)
+{
+    err e;
+    pack *p = pack_open(test_demo_pack(), &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const char *eight[] = {"integratonskurs", "auslanderbehrode", "krankenkase", "schwangerchaft",
+                           "lebenslauff",     "mietvertarg",      "berufssprachkurze", "jobcentre"};
+    const char *words[24];
+    for (int i = 0; i < 24; i++)
+        words[i] = eight[i % 8]; /* the first eight are widened, the rest kept as typed */
+    pack_fuzzy *f = pack_fuzzy_new();
+    pack_widened w;
+    CHECK(f && pack_fuzzy_widen(pack_searcher_of(p), f, pack_db(p), "de", words, 24, &w));
+    if (w.match) {
+        int groups = 1;
+        for (const char *a = w.match; (a = strstr(a, ") AND (")); a++)
+            groups++;
+        CHECK_INT(groups, 24);
+        CHECK(strlen(w.match) > 1024);
+        sqlite3_stmt *st;
+        CHECK(sqlite3_prepare_v2(pack_db(p), "SELECT count(*) FROM search WHERE search MATCH ?1", -1, &st, NULL) ==
+              SQLITE_OK);
+        sqlite3_bind_text(st, 1, w.match, -1, SQLITE_STATIC);
+        CHECK(sqlite3_step(st) == SQLITE_ROW);
+        sqlite3_finalize(st);
+        /* As many ranks and weights as phrases. */
+        int phrases = 0, hits = 0, weights = 0;
+        for (const char *a = w.match; (a = strchr(a, '"')); a++)
+            phrases++;
+        for (const char *a = w.hits; *a; a++)
+            hits += *a == ' ';
+        for (const char *a = w.weights; *a; a++)
+            weights += *a == ' ';
+        CHECK_INT(hits, phrases / 2);
+        CHECK_INT(weights, phrases / 2);
+    }
+    pack_widened_free(&w);
+    pack_fuzzy_free(f);
+    pack_close(p);
+}
