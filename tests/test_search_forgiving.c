@@ -70,6 +70,7 @@ static const query_case DEMO[] = {
     {"ti", "ሞግዚትንት", "510", "one letter missing"},
     {"ti", "ጆብ ሰንተር", "903", "synonym of two words"},
     {"ti", "ዶክተር", "710", "synonym"},
+    {"ti", "ኪንደርጋርተን", "1010", "synonym: Kindergarten written in fidel"},
     {"ti", "Kindergarten", "1010", "German synonym in Latin letters"},
     {"uk", "Інтеграціний", "110", "one letter missing"},
     {"uk", "квартра", "620", "one letter missing"},
