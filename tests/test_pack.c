@@ -1006,6 +1006,8 @@ TEST(pack_limits_are_written_down_as_enforced)
         {"holidays of an office", PACK_HOLIDAYS_MAX},
         {"asset file name", PACK_ASSET_NAME_BYTES_MAX},
         {"asset", PACK_ASSET_BYTES_MAX},
+        {"synonym", PACK_SYNONYM_BYTES_MAX},
+        {"synonyms", PACK_SYNONYMS_MAX},
     };
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         long long doc = schema_limit(schema, limits[i].name);
