@@ -1042,6 +1042,7 @@ bool pack_check_sources(const char *src_dir, pack_report *report)
     report->user = keep.user;
     src s = {.dir = src_dir, .report = report};
     bool ok = pack_src_read(&s);
+    pack_src_check_synonym_words(&s);
     report->demo = s.meta.demo;
     for (int i = 0; i < s.page_count; i++)
         report->top_level +=

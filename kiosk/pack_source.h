@@ -39,6 +39,7 @@ struct src_asset {
 typedef struct src_synonym {
     char lang[PACK_LANG_MAX];
     char *word, *synonym; /* as written; the builder normalizes them */
+    int line;
 } src_synonym;
 
 typedef struct src {
@@ -99,6 +100,8 @@ bool pack_src_key(src *s, pack_src_keys *seen, const char *path, int line, const
 bool pack_src_read_offices(src *s);
 /* synonyms.txt beside region.txt, when there is one (after region.txt: it names languages). */
 bool pack_src_read_synonyms(src *s);
+/* Warns (check only) about synonyms for a word that no text of their language has. */
+void pack_src_check_synonym_words(src *s);
 void pack_src_free_synonyms(src *s);
 
 #endif

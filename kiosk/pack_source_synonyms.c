@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pack_private.h"
 #include "utf8.h"
 
 /* Something search can find: a letter or digit once normalized (a word of only signs or
@@ -38,6 +39,7 @@ static bool add(src *s, const char *path, int line, const char *lang, const char
     }
     src_synonym *y = &s->synonyms[s->synonym_count];
     snprintf(y->lang, sizeof y->lang, "%s", lang);
+    y->line = line;
     y->word = strdup(word);
     y->synonym = strdup(synonym);
     if (!y->word || !y->synonym) {
@@ -125,6 +127,51 @@ bool pack_src_read_synonyms(src *s)
     free(buf);
     free(path);
     return ok;
+}
+
+/* Every word of `word` (normalized) is somewhere in the text: a warning's test, not search's. */
+static bool words_in(const char *word, const char *title, const char *body)
+{
+    char norm[4 * PACK_SYNONYM_BYTES_MAX + 16];
+    pack_normalize(word, norm, sizeof norm);
+    char *save = NULL;
+    for (char *w = strtok_r(norm, " \t,.;:!?()\"'-", &save); w; w = strtok_r(NULL, " \t,.;:!?()\"'-", &save))
+        if (!strstr(title, w) && !strstr(body, w))
+            return false;
+    return true;
+}
+
+void pack_src_check_synonym_words(src *s)
+{
+    if (!s->synonym_count)
+        return;
+    bool *found = calloc((size_t)s->synonym_count, sizeof *found);
+    if (!found)
+        return;
+    for (int i = 0; i < s->page_count; i++)
+        for (int t = 0; t < s->pages[i].text_count; t++) {
+            const src_text *x = &s->pages[i].texts[t];
+            char *title, *body;
+            bool open = false;
+            for (int k = 0; k < s->synonym_count; k++)
+                open |= !found[k] && !strcmp(s->synonyms[k].lang, x->lang);
+            if (!open || !x->title ||
+                !pack_index_fields(x->title, x->summary ? x->summary : "", x->body ? x->body : "", &title, &body))
+                continue;
+            for (int k = 0; k < s->synonym_count; k++)
+                if (!found[k] && !strcmp(s->synonyms[k].lang, x->lang))
+                    found[k] = words_in(s->synonyms[k].word, title, body);
+            free(title);
+            free(body);
+        }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/synonyms.txt", s->dir);
+    for (int k = 0; k < s->synonym_count; k++)
+        /* One warning a line: its pairs share the word. */
+        if (!found[k] && (k == 0 || s->synonyms[k - 1].line != s->synonyms[k].line))
+            pack_src_warning(s, "%s:%d: no %s page has '%s', so its synonyms find nothing", path,
+                             s->synonyms[k].line, s->synonyms[k].lang, pack_src_shown(s, s->synonyms[k].word));
+    free(found);
 }
 
 void pack_src_free_synonyms(src *s)

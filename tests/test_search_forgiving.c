@@ -343,6 +343,19 @@ TEST(search_forgiving_synonyms_txt_problems_name_file_and_line)
     CHECK_STR((const char *)sqlite3_column_text(st, 0), "job center/jobcentre/جوب سنتر/جوبسنتر");
     sqlite3_finalize(st);
     sqlite3_close(db);
+    /* A synonym for a word no page of its language has is a warning of check. */
+    snprintf(path, sizeof path, "%s/synonyms.txt", dir);
+    write_file(path, "de | Jobcenter | Job Center\nde | Arbeitsamt | Amt für Arbeit, Arbeitsagentur\n");
+    memset(&r, 0, sizeof r);
+    CHECK(pack_check_sources(dir, &r));
+    bool warned = false;
+    for (int i = 0; i < r.count; i++)
+        warned |= !r.problems[i].error &&
+                  strstr(r.problems[i].text, "synonyms.txt:2: no de page has 'Arbeitsamt', so its synonyms find nothing");
+    CHECK(warned);
+    for (int i = 0; i < r.count; i++)
+        CHECK(!strstr(r.problems[i].text, "synonyms.txt:1:"));
+    pack_report_free(&r);
 }
 
 /* A widened query of many long words grows past any first guess of its length, and stays one
