@@ -520,7 +520,10 @@ TEST(search_common_prefixes_answer_as_the_live_search)
     if (!p || !reference_load(&r, &k, path))
         return;
     sqlite3_stmt *st;
-    CHECK(sqlite3_prepare_v2(pack_db(p), "SELECT lang, prefix FROM common_prefixes", -1, &st, NULL) == SQLITE_OK);
+    /* A prefix no text of the language has finds nothing as typed; the search then forgives
+     * (typos, German in Latin letters: test_search_forgiving.c), which no list answers. */
+    CHECK(sqlite3_prepare_v2(pack_db(p), "SELECT lang, prefix FROM common_prefixes WHERE found != ''", -1, &st, NULL) ==
+          SQLITE_OK);
     sqlite3_trace_v2(pack_db(p), SQLITE_TRACE_STMT, count_ranking, NULL);
     int common = 0;
     ranked_queries = 0;
