@@ -36,7 +36,7 @@ pack_searcher *pack_searcher_of(pack *p);
 typedef int (*pack_token_fn)(void *user, int flags, const char *token, int n, int start, int end);
 bool pack_search_tokenize(pack_searcher *s, const char *text, bool query, pack_token_fn fn, void *user);
 
-/* The forgiving half of search (pack_search_fuzzy.c): a query that finds nothing widened by
+/* The forgiving half of search (pack_search_fuzzy.c): a query widened by
  * the words the visitor may have meant. The kiosk keeps the vocabularies of the last two
  * languages searched in memory (pack_fuzzy). */
 typedef struct pack_fuzzy pack_fuzzy;

@@ -511,7 +511,7 @@ static int ranked_ids(pack_searcher *s, const search_language *l, const char *ma
 }
 
 /* The texts of one language that the query's words begin words of, best first: the search
- * as issue 14 fixed it, which the forgiving steps never change. */
+ * as issue 14 fixed it; the forgiving steps only add pages after these. */
 static int exact_ids(pack_searcher *s, const char *lang, const search_language *l, search_query *q,
                      sqlite3_int64 *ids, int max)
 {
@@ -533,7 +533,7 @@ static int exact_ids(pack_searcher *s, const char *lang, const search_language *
     return ranked_ids(s, l, q->match, q->word_count <= QUERY_WORDS_MAX ? hits : "", NULL, ids, max);
 }
 
-/* A query that finds nothing, widened by the words the visitor may have meant (typos, parts of
+/* A query widened by the words the visitor may have meant (typos, parts of
  * compounds, staff's synonyms: pack_search_fuzzy.c); ranked with those counting less. */
 static int forgiving_ids(pack_searcher *s, const char *lang, const search_language *l, const search_query *q,
                          sqlite3_int64 *ids, int max)
@@ -603,6 +603,19 @@ static bool latin_for_another_script(pack *p, const char *lang, const search_que
     return false;
 }
 
+/* Appends to ids[0, n) those of more[0, m) it does not hold yet, up to max; the new count. */
+static int append_new(sqlite3_int64 *ids, int n, const sqlite3_int64 *more, int m, int max)
+{
+    for (int i = 0; i < m && n < max; i++) {
+        bool seen = false;
+        for (int j = 0; j < n && !seen; j++)
+            seen = ids[j] == more[i];
+        if (!seen)
+            ids[n++] = more[i];
+    }
+    return n;
+}
+
 static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64 *ids, int max)
 {
     pack_searcher *s = pack_searcher_of(p);
@@ -613,12 +626,15 @@ static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64
     if (!l)
         return 0;
     pack_fuzzy_warm(s->fuzzy, s->db, lang);
+    /* The words as typed find their pages first, in the order they always had; what the visitor
+     * may have meant (a typo, the compounds a word is part of, a synonym) comes after them. */
     int n = exact_ids(s, lang, l, &q, ids, max);
-    if (n > 0)
-        return n;
-    /* Nothing found: only now the forgiving steps, so that what a search finds never changes
-     * while its words are found as typed. */
-    n = forgiving_ids(s, lang, l, &q, ids, max);
+    if (n < max) {
+        sqlite3_int64 *more = malloc((size_t)(max + n) * sizeof *more);
+        int m = more ? forgiving_ids(s, lang, l, &q, more, max + n) : 0;
+        n = append_new(ids, n, more, m, max);
+        free(more);
+    }
     if (n < max && latin_for_another_script(p, lang, &q)) {
         const char *source = pack_get_meta(p)->source_language;
         const search_language *sl = language(s, source);
@@ -626,8 +642,12 @@ static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64
         sqlite3_int64 *found = sl ? malloc((size_t)room * sizeof *found) : NULL;
         if (found) {
             int m = exact_ids(s, source, sl, &q, found, room);
-            if (m == 0)
-                m = forgiving_ids(s, source, sl, &q, found, room);
+            if (m < room) {
+                sqlite3_int64 *more = malloc((size_t)(room + m) * sizeof *more);
+                int k = more ? forgiving_ids(s, source, sl, &q, more, room + m) : 0;
+                m = append_new(found, m, more, k, room);
+                free(more);
+            }
             n = add_same_pages(s, lang, found, m, ids, n, max);
         }
         free(found);
