@@ -1,5 +1,5 @@
-/* Forgiving search: after the pages the words as typed find, those of the words the visitor may have meant
- * — one letter wrong, missing, extra or swapped; the compounds a word is part of ("Sprachkurs"
+/* Forgiving search: after the pages the words as typed find, those of the words the visitor
+ * may have meant — one letter wrong, missing, extra or swapped; the compounds a word is part of ("Sprachkurs"
  * in "Berufssprachkurse"); staff's synonyms ("job center" for Jobcenter) — all taken from the
  * pack's own vocabulary and synonyms tables, which the builder fills (content/SCHEMA.md).
  *
