@@ -12,6 +12,7 @@
 #include "import.h"
 #include "pack.h"
 #include "paths.h"
+#include "po.h"
 #include "sign.h"
 #include "text.h"
 #include "update.h"
@@ -31,6 +32,11 @@ static const char USAGE[] =
     "  verify PACK --pubkey PUBKEY\n"
     "                        every check a kiosk makes on PACK and PACK.minisig\n"
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
+    "  po-export SRC --lang L -o L.po | --pot -o REGION.pot | --stats\n"
+    "                        gettext PO files for translators (docs/translating.md)\n"
+    "  po-import SRC L.po    a translated PO file back into the sources\n"
+    "  recording-script SRC --lang L\n"
+    "                        the pages still to record in L, as a speaker reads them\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
     "Each verb explains itself with --help.\n";
@@ -525,6 +531,12 @@ static int cmd_check(int argc, char **argv)
     pack_report r = {0};
     bool ok = check_sources(argv[2], fonts, &r);
     check_print(&r, stdout);
+    if (ok) {
+        po_stats stats[PACK_LANGUAGES_MAX];
+        int n = po_stats_all(argv[2], stats, PACK_LANGUAGES_MAX, &e);
+        if (n >= 0)
+            po_stats_print(stats, n, stdout);
+    }
     pack_report_free(&r);
     text_fonts_close(fonts);
     TTF_Quit();
@@ -553,6 +565,12 @@ int main(int argc, char **argv)
         return cmd_verify(argc, argv);
     if (!strcmp(argv[1], "import-integreat"))
         return import_main(argc, argv);
+    if (!strcmp(argv[1], "po-export"))
+        return po_export_main(argc, argv);
+    if (!strcmp(argv[1], "po-import"))
+        return po_import_main(argc, argv);
+    if (!strcmp(argv[1], "recording-script"))
+        return po_script_main(argc, argv);
     if (!strcmp(argv[1], "layout"))
         return cmd_layout(argc, argv);
     fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);
