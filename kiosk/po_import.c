@@ -14,7 +14,7 @@
 /* libgettextpo reports through a handler without a user pointer and wants a fatal one never
  * to return: one import at a time, and a jump back out of the library. */
 static jmp_buf *jump_to;
-static char first_error[512];
+static char first_error[512], first_text[400]; /* with and without its file:line */
 static int errors;
 
 static void on_error(int severity, po_message_t message, const char *filename, size_t lineno, size_t column,
@@ -22,6 +22,8 @@ static void on_error(int severity, po_message_t message, const char *filename, s
 {
     (void)message, (void)column, (void)multiline;
     if (severity >= PO_SEVERITY_ERROR && !errors++) {
+        snprintf(first_text, sizeof first_text, "%s", text);
+        first_text[strcspn(first_text, "\n")] = 0;
         if (filename && lineno != (size_t)-1)
             snprintf(first_error, sizeof first_error, "%s:%zu: %s", filename, lineno, text);
         else
@@ -330,6 +332,13 @@ static void entry(importer *im, po_message_t m)
     }
     if (!*msgstr)
         return; /* untranslated: an empty msgstr never removes a translation */
+    /* As exported: a draft left a draft, or a reviewed unit left reviewed, changes nothing
+     * (even where the translation's links differ from the German's, as exported fuzzy). */
+    char *exported = u->text ? po_markup_out(u->german, u->text, &brace) : NULL;
+    bool as_exported = exported && !strcmp(exported, msgstr);
+    free(exported);
+    if (as_exported && (fuzzy || u->state == PO_REVIEWED))
+        return;
     char *text = po_markup_in(u->german, msgstr, why, sizeof why);
     if (!text) {
         char msg[700];
@@ -381,7 +390,7 @@ bool po_import(const char *src_dir, const char *po_path, po_import_result *resul
         free(im.lines.at);
         return err_set(e, "%s", errors ? first_error : "the PO file cannot be read");
     }
-    const char *header = po_file_domain_header(file, NULL);
+    char *header = (char *)po_file_domain_header(file, NULL); /* a copy, the caller's to free */
     char *lang = header ? po_header_field(header, "Language") : NULL;
     bool ok = true;
     if (!lang || !*lang)
@@ -396,32 +405,37 @@ bool po_import(const char *src_dir, const char *po_path, po_import_result *resul
     }
     im.set = &set;
     if (ok) {
-        /* msgfmt -c's own checks (format strings, header) on what a person says is right. */
+        /* msgfmt -c's check of format strings ({N}) on what a person says is right; the header's
+         * plural forms were checked above (po_message_check_all parses them again for every
+         * message, and leaks doing so). */
         po_message_iterator_t it = po_message_iterator(file, NULL);
         for (po_message_t m; (m = po_next_message(it));) {
             if (po_message_is_obsolete(m))
                 continue;
-            if (!po_message_is_fuzzy(m) || !*po_message_msgid(m)) {
-                po_message_check_all(m, it, &HANDLER);
+            if (!*po_message_msgid(m))
+                continue;
+            int before = im.problems;
+            entry(&im, m);
+            if (im.problems == before && !po_message_is_fuzzy(m) && *po_message_msgstr(m)) {
+                po_message_check_format(m, &HANDLER);
                 if (errors) {
                     const char *ctxt = po_message_msgctxt(m);
                     char msg[700];
-                    snprintf(msg, sizeof msg, "%s%s%s", ctxt ? ctxt : "", ctxt ? ": " : "", first_error);
+                    snprintf(msg, sizeof msg, "%s%s%s", ctxt ? ctxt : "", ctxt ? ": " : "", first_text);
                     problem(&im, ctxt ? line_of(&im.lines, ctxt) : im.lines.header_line, NULL, NULL, msg);
                     errors = 0;
-                    continue;
                 }
             }
-            if (*po_message_msgid(m))
-                entry(&im, m);
         }
         po_message_iterator_free(it);
         if (im.problems) {
             ok = false;
+            char first[sizeof e->msg];
+            snprintf(first, sizeof first, "%s", e->msg);
             if (im.problems > 1)
-                err_set(e, "%s (and %d more problems); nothing was written", e->msg, im.problems - 1);
+                err_set(e, "%s (and %d more problems); nothing was written", first, im.problems - 1);
             else
-                err_set(e, "%s; nothing was written", e->msg);
+                err_set(e, "%s; nothing was written", first);
         }
     }
     if (ok)
@@ -429,6 +443,7 @@ bool po_import(const char *src_dir, const char *po_path, po_import_result *resul
     if (have_set)
         po_set_free(&set);
     free(lang);
+    free(header);
     po_file_free(file);
     free(im.lines.at);
     return ok;
