@@ -80,8 +80,7 @@ static const struct {
     {"fr", 2, "nplurals=2; plural=(n > 1);"},
 };
 
-/* The Plural-Forms of a language, and how many forms; unknown languages get German's. */
-static const char *plural_forms(const char *lang, int *n)
+const char *po_plural_forms(const char *lang, int *n)
 {
     for (size_t i = 0; i < sizeof PLURALS / sizeof PLURALS[0]; i++)
         if (!strcmp(PLURALS[i].lang, lang)) {
@@ -175,7 +174,7 @@ static void where(const po_set *set, const po_page *pg, const po_unit *u, text_f
             addf(out, size,
                  " Shown on a home-screen tile: at most %d characters of text like this fit at 800x480 "
                  "(wegweiser-pack check warns about longer ones)%s.",
-                 n, u->kind == PO_TITLE ? "; if yours is longer, add a tile-title to the text file" : "");
+                 n, u->kind == PO_TITLE ? "; if it must be longer, ask the staff for a shorter tile title" : "");
     }
     static char targets[64][PACK_LINK_BYTES_MAX + 1];
     int n = po_markup_targets(u->german, targets, 64);
@@ -230,7 +229,7 @@ static char *header(const po_set *set)
              "X-Wegweiser-Region: %s\n",
              m->region, m->version, m->created[0] ? m->created : m->version,
              m->created[0] ? m->created : m->version, lang, set->lang ? "Plural-Forms: " : "",
-             set->lang ? plural_forms(lang, &n) : "", set->lang ? "\n" : "", m->region);
+             set->lang ? po_plural_forms(lang, &n) : "", set->lang ? "\n" : "", m->region);
     return h;
 }
 

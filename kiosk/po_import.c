@@ -163,10 +163,8 @@ static bool plural_ok(const char *path, const char *header, const char *lang, co
     char *forms = po_header_field(header, "Plural-Forms");
     if (!forms)
         return true; /* none of our entries has plural forms: an editor may leave it out */
-    int want = 2;
-    for (const char *const *known = (const char *const[]){"ar:6", "uk:3", "ru:3", NULL}; *known; known++)
-        if (!strncmp(*known, lang, strlen(lang)) && (*known)[strlen(lang)] == ':')
-            want = atoi(*known + strlen(lang) + 1);
+    int want;
+    po_plural_forms(lang, &want);
     const char *np = strstr(forms, "nplurals=");
     int n = np ? atoi(np + 9) : -1;
     bool ok = n == want;
@@ -237,10 +235,8 @@ static po_unit *find_unit(po_set *set, const char *ctxt)
         if ((size_t)(slash - ctxt) != n || strncmp(ctxt, pg->page->page.code, n))
             continue;
         for (int k = 0; k < pg->unit_count; k++)
-            if (!strcmp(pg->units[k].label, slash + 1)) {
-                pg->units[k].touched = pg->units[k].touched; /* found */
+            if (!strcmp(pg->units[k].label, slash + 1))
                 return &pg->units[k];
-            }
     }
     return NULL;
 }
@@ -263,12 +259,11 @@ typedef struct importer {
     int problems;
 } importer;
 
-static void problem(importer *im, int line, const char *fmt, const char *what, const char *why)
+/* Every problem is printed; the first one is the error. */
+static void problem(importer *im, int line, const char *why)
 {
-    if (!im->problems++) {
+    if (!im->problems++)
         err_set(im->e, "%s:%d: %s", im->path, line, why);
-        (void)fmt, (void)what;
-    }
     if (im->warn)
         fprintf(im->warn, "%s:%d: error: %s\n", im->path, line, why);
 }
@@ -286,8 +281,7 @@ static void entry(importer *im, po_message_t m)
     int line = ctxt ? line_of(&im->lines, ctxt) : 0;
     char why[600];
     if (po_message_msgid_plural(m)) {
-        problem(im, line, NULL, NULL,
-                "wrong plural forms: this entry has msgid_plural, but no content text has plural forms");
+        problem(im, line, "wrong plural forms: this entry has msgid_plural, but no content text has plural forms");
         return;
     }
     if (!ctxt) {
@@ -302,7 +296,7 @@ static void entry(importer *im, po_message_t m)
         if (strcmp(ctxt + 9, set->lang->code) || !*msgstr || fuzzy || !strcmp(msgstr, set->lang->native_name))
             return;
         if (strlen(msgstr) > PACK_NATIVE_NAME_BYTES_MAX || strchr(msgstr, '|') || strchr(msgstr, '\n')) {
-            problem(im, line, NULL, NULL, "the language's name must be one line of at most 95 bytes without '|'");
+            problem(im, line, "the language's name must be one line of at most 95 bytes without '|'");
             return;
         }
         free(set->name_change);
@@ -343,13 +337,13 @@ static void entry(importer *im, po_message_t m)
     if (!text) {
         char msg[700];
         snprintf(msg, sizeof msg, "%s: %s", ctxt, why);
-        problem(im, line, NULL, NULL, msg);
+        problem(im, line, msg);
         return;
     }
     if (!shape_ok(u, text, why, sizeof why)) {
         char msg[700];
         snprintf(msg, sizeof msg, "%s: %s", ctxt, why);
-        problem(im, line, NULL, NULL, msg);
+        problem(im, line, msg);
         free(text);
         return;
     }
@@ -422,7 +416,7 @@ bool po_import(const char *src_dir, const char *po_path, po_import_result *resul
                     const char *ctxt = po_message_msgctxt(m);
                     char msg[700];
                     snprintf(msg, sizeof msg, "%s%s%s", ctxt ? ctxt : "", ctxt ? ": " : "", first_text);
-                    problem(&im, ctxt ? line_of(&im.lines, ctxt) : im.lines.header_line, NULL, NULL, msg);
+                    problem(&im, ctxt ? line_of(&im.lines, ctxt) : im.lines.header_line, msg);
                     errors = 0;
                 }
             }

@@ -91,6 +91,13 @@ char *po_markup_in(const char *german, const char *msgstr, char *why, size_t why
 /* The link targets of `text` in order; count. */
 int po_markup_targets(const char *text, char targets[][PACK_LINK_BYTES_MAX + 1], int max);
 
+/* The Plural-Forms header of a language and its number of forms (German's for a language the
+ * table does not know). No unit has plural forms; editors need the header right all the same. */
+const char *po_plural_forms(const char *lang, int *n);
+
+/* Where a text file's body starts: after the first line with nothing but blanks (or len). */
+size_t po_body_offset(const char *raw, size_t len, size_t *header_end);
+
 /* Writes every touched page and the record of the set's language; counts files written. */
 bool po_write(po_set *set, int *files_written, err *e);
 

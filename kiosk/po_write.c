@@ -159,6 +159,24 @@ static void edit_header(sb *out, const char *head, size_t len, const header_edit
         }
 }
 
+size_t po_body_offset(const char *raw, size_t len, size_t *header_end)
+{
+    size_t i = len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    *header_end = len;
+    while (i < len) {
+        const char *nl = memchr(raw + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (raw + i)) : len - i, k = 0;
+        while (k < n && (raw[i + k] == ' ' || raw[i + k] == '\t' || raw[i + k] == '\r'))
+            k++;
+        if (k == n) {
+            *header_end = i;
+            return i + n + (nl ? 1 : 0);
+        }
+        i += n + (nl ? 1 : 0);
+    }
+    return len;
+}
+
 /* ---- the body ---- */
 
 static const char *prefix_of(po_kind kind, const po_page *pg, const po_unit *u)
@@ -274,7 +292,7 @@ static void build_body(sb *out, const po_page *pg, const char *body, size_t len)
 
 /* ---- one page ---- */
 
-static bool write_page(po_set *set, po_page *pg, int *files, err *e)
+static bool write_page(po_page *pg, int *files, err *e)
 {
     size_t len = 0;
     char *raw = pg->tr ? read_raw(pg->tr_path, &len) : NULL;
@@ -310,29 +328,11 @@ static bool write_page(po_set *set, po_page *pg, int *files, err *e)
     }
     sb out = {0};
     sb_put(&out, "", 0);
-    size_t head_len = 0, body_at = 0;
-    if (raw) {
-        /* The header ends at the first line with nothing but blanks; the body follows it. */
-        size_t i = 0;
-        if (len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3))
-            i = 3;
-        head_len = len;
-        body_at = len;
-        for (; i < len;) {
-            const char *nl = memchr(raw + i, '\n', len - i);
-            size_t n = nl ? (size_t)(nl - (raw + i)) : len - i;
-            size_t k = 0;
-            while (k < n && (raw[i + k] == ' ' || raw[i + k] == '\t' || raw[i + k] == '\r'))
-                k++;
-            if (k == n) {
-                head_len = i;
-                body_at = i + n + (nl ? 1 : 0);
-                break;
-            }
-            i += n + (nl ? 1 : 0);
-        }
-    }
-    edit_header(&out, raw ? raw : "", head_len, edits, count);
+    size_t head_len = 0, body_at = raw ? po_body_offset(raw, len, &head_len) : 0;
+    /* A byte order mark stays, before the header it is not part of. */
+    size_t bom = raw && len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    sb_put(&out, raw ? raw : "", bom);
+    edit_header(&out, raw ? raw + bom : "", head_len - bom, edits, count);
     sb body = {0};
     sb_put(&body, "", 0);
     build_body(&body, pg, raw ? raw + body_at : "", raw ? len - body_at : 0);
@@ -351,7 +351,6 @@ static bool write_page(po_set *set, po_page *pg, int *files, err *e)
     free(out.s);
     free(body.s);
     free(raw);
-    (void)set;
     return ok;
 }
 
@@ -388,11 +387,9 @@ static bool write_record(po_set *set, int *files, err *e)
         /* The body's blocks as now in the file, each with the unit that made or kept it. */
         char *body = NULL;
         if (written) {
-            size_t len;
+            size_t len, head;
             char *raw = read_raw(pg->tr_path, &len);
-            char *cut = raw ? strstr(raw, "\n\n") : NULL; /* header ends at the first empty line */
-            src_text probe = {.body = cut ? cut + 2 : (char *)""};
-            body = strdup(probe.body);
+            body = raw ? strdup(raw + po_body_offset(raw, len, &head)) : NULL;
             free(raw);
         } else {
             body = strdup(pg->tr->body);
@@ -493,7 +490,7 @@ bool po_write(po_set *set, int *files_written, err *e)
     if (!any)
         return true; /* an untouched PO: not a byte changes */
     for (int i = 0; i < set->page_count; i++)
-        if (set->pages[i].touched && !write_page(set, &set->pages[i], files_written, e))
+        if (set->pages[i].touched && !write_page(&set->pages[i], files_written, e))
             return false;
     if (set->name_change && !write_name(set, files_written, e))
         return false;

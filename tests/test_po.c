@@ -625,3 +625,39 @@ TEST(po_integreat_round_trip_translate_check_build_render)
     free(missing);
     free(outdated);
 }
+
+TEST(po_import_keeps_a_byte_order_mark_and_other_header_keys)
+{
+    const char *src = demo_copy("po-bom");
+    char path[700], po[700];
+    snprintf(path, sizeof path, "%s/pages/800-notruf/en.txt", src);
+    char *was = test_read_file(path, NULL);
+    size_t size = strlen(was) + 4;
+    char *bom = malloc(size);
+    snprintf(bom, size, "\xEF\xBB\xBF%s", was);
+    CHECK(write_file(path, bom));
+    snprintf(po, sizeof po, "%s/../bom-en.po", src);
+    char *text = export_read(src, "en", po);
+    if (!text)
+        return;
+    text = review_page(text, "800");
+    text = replace_msgstr(text, "800/title", "\"Emergency\"", "\"Emergency numbers now\"");
+    CHECK(write_file(po, text));
+    free(text);
+    po_import_result r;
+    err e;
+    bool ok = po_import(src, po, &r, NULL, &e);
+    if (!ok)
+        CHECK_STR(e.msg, "(imported)");
+    char *now = test_read_file(path, NULL);
+    /* The mark, then the title line replaced in place; the audio key and the body as they were. */
+    CHECK(now && !strncmp(now, "\xEF\xBB\xBFtitle: Emergency numbers now\n", 31));
+    CHECK(now && strstr(now, "\naudio: 800-en.ogg\n") && strstr(now, "review: done\n"));
+    CHECK(now && !strcmp(strstr(now, "\n\n"), strstr(was, "\n\n")));
+    char pack_path[700];
+    snprintf(pack_path, sizeof pack_path, "%s/../bom.pack", src);
+    CHECK(pack_build(src, pack_path, &e));
+    free(now);
+    free(was);
+    free(bom);
+}
