@@ -145,6 +145,7 @@ static void choose_language(app *a, const char *code)
     /* Typed words belong to the old language's keyboard. */
     a->typed[0] = 0;
     a->fidel_base = 0;
+    a->keyboard_latin = false;
     if (a->depth == 1)
         push(a, APP_SCREEN_HOME, NULL);
     else if (top(a)->screen == APP_SCREEN_LANGUAGE)
@@ -172,6 +173,7 @@ static void open_tool(app *a, app_screen screen)
     a->no_such_page = false;
     a->fidel_base = 0;
     a->keyboard_hidden = false;
+    a->keyboard_latin = false;
     push(a, screen, NULL);
 }
 
@@ -391,6 +393,12 @@ static void handle(app *a, const app_event *ev)
     case APP_EV_KEYBOARD:
         if (here->screen == APP_SCREEN_SEARCH)
             a->keyboard_hidden = !a->keyboard_hidden;
+        break;
+    case APP_EV_LATIN:
+        if (here->screen == APP_SCREEN_SEARCH) {
+            a->keyboard_latin = !a->keyboard_latin;
+            a->fidel_base = 0;
+        }
         break;
     case APP_EV_TOGGLE_GERMAN:
         a->show_german = !a->show_german;

@@ -61,6 +61,7 @@ typedef struct app {
     bool no_such_page;         /* the keypad's last code led nowhere */
     uint32_t fidel_base;       /* Ethiopic keyboard: the consonant whose vowel forms are shown */
     bool keyboard_hidden;      /* search: the keyboard is put away so the results fill the screen */
+    bool keyboard_latin;       /* search: Latin letters instead of the language's script (German words) */
     /* Search: the pages found for found_for in found_lang with their titles and summaries
      * (offsets into found_text), searched once when the words or the language change, so
      * scrolling through them never reads the pack. */
@@ -105,6 +106,7 @@ typedef enum app_event_type {
     APP_EV_ENTER,  /* keypad: go to the typed code */
     APP_EV_FIDEL,  /* value: Ethiopic consonant to show the forms of, 0 to go back */
     APP_EV_KEYBOARD, /* search: put the keyboard away, or bring it back */
+    APP_EV_LATIN,    /* search: Latin letters on the keyboard, or the language's script again */
     APP_EV_TOGGLE_GERMAN,
     APP_EV_TOGGLE_LARGE,
     APP_EV_SCROLL,       /* value: pixels, positive moves the content up */

@@ -242,7 +242,7 @@ bool session_key(session *s, const char *name)
     } keys[] = {{"back", APP_EV_BACK},     {"home", APP_EV_HOME},           {"keypad", APP_EV_KEYPAD},
                 {"search", APP_EV_SEARCH}, {"german", APP_EV_TOGGLE_GERMAN}, {"large", APP_EV_TOGGLE_LARGE},
                 {"language", APP_EV_PICK_LANGUAGE}, {"enter", APP_EV_ENTER},  {"erase", APP_EV_ERASE},
-                {"about", APP_EV_ABOUT}, {"read", APP_EV_READ_ALOUD}, {"keyboard", APP_EV_KEYBOARD}};
+                {"about", APP_EV_ABOUT}, {"read", APP_EV_READ_ALOUD}, {"keyboard", APP_EV_KEYBOARD}, {"latin", APP_EV_LATIN}};
     app_event ev = {0};
     size_t i = 0;
     while (i < sizeof keys / sizeof keys[0] && strcmp(keys[i].name, name))

@@ -9,46 +9,6 @@
 #include "version.h"
 #include "view_private.h"
 
-static const SDL_Color BACKGROUND = {0xF4, 0xF1, 0xEA, 0xFF};
-static const SDL_Color INK = {0x1B, 0x1B, 0x1B, 0xFF};
-static const SDL_Color MUTED = {0x45, 0x45, 0x45, 0xFF};
-static const SDL_Color BRAND = {0x0B, 0x4F, 0x6C, 0xFF};
-static const SDL_Color WHITE = {0xFF, 0xFF, 0xFF, 0xFF};
-static const SDL_Color BORDER = {0xC9, 0xC3, 0xB6, 0xFF};
-static const SDL_Color ALARM = {0xA8, 0x1C, 0x1C, 0xFF};
-static const SDL_Color DEMO = {0xFF, 0xD5, 0x4F, 0xFF};
-static const SDL_Color SHADE = {0x00, 0x00, 0x00, 0xB0};
-/* Text colours keep 7:1 against the light backgrounds (WCAG AAA); tests/test_contrast.c checks. */
-static const SDL_Color OPEN_GREEN = {0x1B, 0x5E, 0x20, 0xFF};
-static const SDL_Color LATER_AMBER = {0x6E, 0x3A, 0x00, 0xFF};
-static const SDL_Color ALARM_TEXT = {0x8A, 0x10, 0x10, 0xFF};
-
-/* Everything a screen's layout needs, sized from the shorter side of the screen so the same
- * proportions hold from 800×480 to 1080×1920. */
-typedef struct ctx {
-    view_list *l;
-    const app *a;
-    text_fonts *f;
-    const pack_language *lang; /* NULL before a language is chosen */
-    const pack_language *german; /* the pack's source language, for "German beside" */
-    bool rtl, portrait;
-    int w, h, base;
-    int touch; /* the smallest a button may be, in pixels: VIEW_TOUCH_MM at the screen's density */
-    int margin, gap, radius;
-    int header_h, footer_h, band_h;
-    int title_px, body_px, small_px, tile_px;
-    view_rect content; /* the scrolling area between header and footer */
-    int scroll;
-    /* Rows out of sight are not added (row): the screen-space band whose rows are, and whether
-     * rows were left out above or below it, so view_scroll knows how far the list can move. */
-    bool left_out_above, left_out_below;
-    bool typing; /* keypad or search: no footer, the keys need the room */
-    char title[256]; /* for the header, set by the screen */
-    char code[PACK_CODE_MAX];
-    char web[4][PACK_LINK_BYTES_MAX + 1]; /* web addresses in the article, offered as QR codes under it */
-    int web_count;
-} ctx;
-
 static const char *keep(ctx *c, const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -61,7 +21,7 @@ static const char *keep(ctx *c, const char *s)
 }
 
 /* Layout works from the start edge; this puts a rectangle where it belongs on screen. */
-static view_rect place(const ctx *c, int x, int y, int w, int h)
+view_rect view_place(const ctx *c, int x, int y, int w, int h)
 {
     view_rect r = {c->rtl ? c->w - x - w : x, y, w, h};
     return r;
@@ -80,14 +40,12 @@ static view_cmd *add(ctx *c, view_kind kind, view_rect r)
 
 static bool inside(view_rect r, int x, int y) { return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h; }
 
-static int at_least(int v, int min) { return v > min ? v : min; }
-
 static SDL_Color darker(SDL_Color col)
 {
     return (SDL_Color){(Uint8)(col.r * 4 / 5), (Uint8)(col.g * 4 / 5), (Uint8)(col.b * 4 / 5), col.a};
 }
 
-static view_cmd *add_rect(ctx *c, view_rect r, SDL_Color color, int radius)
+view_cmd *view_add_rect(ctx *c, view_rect r, SDL_Color color, int radius)
 {
     view_cmd *cmd = add(c, VIEW_RECT, r);
     if (cmd) {
@@ -98,11 +56,11 @@ static view_cmd *add_rect(ctx *c, view_rect r, SDL_Color color, int radius)
 }
 
 /* A button: its face, drawn pressed while a finger is on it, and what a tap does. */
-static view_cmd *add_button(ctx *c, view_rect r, SDL_Color color, int radius, app_event_type type, const char *arg,
+view_cmd *view_add_button(ctx *c, view_rect r, SDL_Color color, int radius, app_event_type type, const char *arg,
                             int value)
 {
     bool pressed = c->a->pressed && inside(r, c->a->press_x, c->a->press_y);
-    view_cmd *cmd = add_rect(c, r, pressed ? darker(color) : color, radius);
+    view_cmd *cmd = view_add_rect(c, r, pressed ? darker(color) : color, radius);
     if (cmd) {
         cmd->button = true;
         cmd->hit = r;
@@ -114,23 +72,14 @@ static view_cmd *add_button(ctx *c, view_rect r, SDL_Color color, int radius, ap
 }
 
 /* A light button with a border, as tiles, rows and keys are drawn. */
-static view_cmd *add_card(ctx *c, view_rect r, app_event_type type, const char *arg, int value)
+view_cmd *view_add_card(ctx *c, view_rect r, app_event_type type, const char *arg, int value)
 {
-    add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BORDER, c->radius);
-    return add_button(c, r, WHITE, c->radius, type, arg, value);
+    view_add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BORDER, c->radius);
+    return view_add_button(c, r, WHITE, c->radius, type, arg, value);
 }
 
-typedef struct text_opts {
-    int size;
-    bool bold;
-    text_dir dir;
-    text_align align;
-    SDL_Color color;
-    bool center_v; /* centre the text in the box's height */
-} text_opts;
-
 /* Adds a text block in the box (start-edge coordinates); returns the height it takes. */
-static int add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
+int view_add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
 {
     text_style style = {o.size, o.bold, o.dir, o.align, 0};
     const text_layout *layout = text_layout_cached(c->f, s, NULL, 0, &style, w > 0 ? w : 1);
@@ -139,7 +88,7 @@ static int add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts
     int top = y;
     if (o.center_v && h > layout->height)
         top += (h - layout->height) / 2;
-    view_cmd *cmd = add(c, VIEW_TEXT, place(c, x, top, w, layout->height));
+    view_cmd *cmd = add(c, VIEW_TEXT, view_place(c, x, top, w, layout->height));
     if (cmd) {
         cmd->layout = layout;
         cmd->text = keep(c, s);
@@ -150,7 +99,7 @@ static int add_text(ctx *c, int x, int y, int w, int h, const char *s, text_opts
 
 /* Like add_text, but shrinks the type (down to about half) until the text fits the box:
  * tiles and buttons have fixed sizes, and a long translation must not spill out. */
-static int add_text_fit(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
+int view_add_text_fit(ctx *c, int x, int y, int w, int h, const char *s, text_opts o)
 {
     int size = o.size;
     for (int step = 0; step < 10; step++) {
@@ -161,15 +110,15 @@ static int add_text_fit(ctx *c, int x, int y, int w, int h, const char *s, text_
         size = size * 93 / 100;
     }
     o.size = size;
-    return add_text(c, x, y, w, h, s, o);
+    return view_add_text(c, x, y, w, h, s, o);
 }
 
-static void add_icon(ctx *c, int x, int y, int size, const char *name, SDL_Color color)
+void view_add_icon(ctx *c, int x, int y, int size, const char *name, SDL_Color color)
 {
     uint32_t cp = text_icon_codepoint(c->f, name);
     if (!cp)
         cp = text_icon_codepoint(c->f, "article");
-    view_cmd *cmd = add(c, VIEW_ICON, place(c, x, y, size, size));
+    view_cmd *cmd = add(c, VIEW_ICON, view_place(c, x, y, size, size));
     if (cmd) {
         cmd->icon = cp;
         cmd->icon_size = size;
@@ -177,20 +126,18 @@ static void add_icon(ctx *c, int x, int y, int size, const char *name, SDL_Color
     }
 }
 
-static text_dir dir_of(const pack_language *l) { return l && l->rtl ? TEXT_DIR_RTL : TEXT_DIR_LTR; }
-
 /* The kiosk's own words (gettext), in the visitor's direction. */
-static text_opts ui_text(const ctx *c, int size, bool bold, SDL_Color color)
+text_opts view_ui_text(const ctx *c, int size, bool bold, SDL_Color color)
 {
     return (text_opts){size, bold, dir_of(c->lang), TEXT_ALIGN_START, color, true};
 }
 
-static text_opts content_text(const ctx *c, int size, bool bold, SDL_Color color)
+text_opts view_content_text(const ctx *c, int size, bool bold, SDL_Color color)
 {
     return (text_opts){size, bold, dir_of(c->lang), TEXT_ALIGN_START, color, false};
 }
 
-static void digits(const ctx *c, const char *ascii, char *out, size_t size)
+void view_digits(const ctx *c, const char *ascii, char *out, size_t size)
 {
     i18n_digits(ascii, c->lang ? c->lang->digits : "latn", out, size);
 }
@@ -201,32 +148,32 @@ static void demo_mark(ctx *c, view_rect r)
 {
     if (!c->a->pack || !pack_get_meta(c->a->pack)->demo)
         return;
-    add_rect(c, r, DEMO, 0);
+    view_add_rect(c, r, DEMO, 0);
     int icon = r.h * 3 / 4;
-    text_opts o = ui_text(c, c->small_px, true, INK);
+    text_opts o = view_ui_text(c, c->small_px, true, INK);
     o.align = TEXT_ALIGN_CENTER;
-    add_icon(c, c->margin, r.y + (r.h - icon) / 2, icon, "warning", INK);
-    add_text_fit(c, c->margin + icon, r.y, c->w - 2 * (c->margin + icon), r.h,
+    view_add_icon(c, c->margin, r.y + (r.h - icon) / 2, icon, "warning", INK);
+    view_add_text_fit(c, c->margin + icon, r.y, c->w - 2 * (c->margin + icon), r.h,
                  _("Demo content: example data, not for real use"), o);
 }
 
 static void header(ctx *c)
 {
     int hh = c->header_h;
-    add_rect(c, (view_rect){0, 0, c->w, hh}, BRAND, 0);
+    view_add_rect(c, (view_rect){0, 0, c->w, hh}, BRAND, 0);
     int x = 0;
-    add_button(c, place(c, x, 0, hh, hh), BRAND, 0, APP_EV_BACK, NULL, 0);
-    add_icon(c, x + hh / 4, hh / 4, hh / 2, c->rtl ? "arrow_forward" : "arrow_back", WHITE);
+    view_add_button(c, view_place(c, x, 0, hh, hh), BRAND, 0, APP_EV_BACK, NULL, 0);
+    view_add_icon(c, x + hh / 4, hh / 4, hh / 2, c->rtl ? "arrow_forward" : "arrow_back", WHITE);
     x += hh;
-    if (c->a->depth > 2) {
-        add_button(c, place(c, x, 0, hh, hh), BRAND, 0, APP_EV_HOME, NULL, 0);
-        add_icon(c, x + hh / 4, hh / 4, hh / 2, "home", WHITE);
+    if (c->a->depth > 2 && !c->search_bar) {
+        view_add_button(c, view_place(c, x, 0, hh, hh), BRAND, 0, APP_EV_HOME, NULL, 0);
+        view_add_icon(c, x + hh / 4, hh / 4, hh / 2, "home", WHITE);
         x += hh;
     }
     const pack_page *help = pack_page_of_kind(c->a->pack, "help");
-    if (help && strcmp(app_current(c->a)->page, help->code)) {
-        add_button(c, place(c, x, 0, hh, hh), BRAND, 0, APP_EV_OPEN, help->code, 0);
-        add_icon(c, x + hh / 4, hh / 4, hh / 2, "help_outline", WHITE);
+    if (help && strcmp(app_current(c->a)->page, help->code) && !c->search_bar) {
+        view_add_button(c, view_place(c, x, 0, hh, hh), BRAND, 0, APP_EV_OPEN, help->code, 0);
+        view_add_icon(c, x + hh / 4, hh / 4, hh / 2, "help_outline", WHITE);
         x += hh;
     }
     int code_w = 0;
@@ -235,45 +182,48 @@ static void header(ctx *c)
         /* While typing, the keyboard takes the footer: emergency numbers move up here. */
         code_w = hh * 3 / 2;
         int eh = at_least(hh * 2 / 3, c->touch);
-        add_button(c, place(c, c->w - code_w - c->margin, (hh - eh) / 2, code_w, eh), ALARM, hh / 6, APP_EV_OPEN,
+        view_add_button(c, view_place(c, c->w - code_w - c->margin, (hh - eh) / 2, code_w, eh), ALARM, hh / 6, APP_EV_OPEN,
                    emergency->code, 0);
-        add_icon(c, c->w - code_w - c->margin + (code_w - hh / 2) / 2, hh / 4, hh / 2, "phone", WHITE);
+        view_add_icon(c, c->w - code_w - c->margin + (code_w - hh / 2) / 2, hh / 4, hh / 2, "phone", WHITE);
         code_w += c->margin;
     } else if (c->code[0]) {
         char d[32], label[96];
-        digits(c, c->code, d, sizeof d);
+        view_digits(c, c->code, d, sizeof d);
         snprintf(label, sizeof label, _("Page %s"), d);
         code_w = c->base * 22 / 100;
-        add_rect(c, place(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5), WHITE, hh / 8);
-        text_opts o = ui_text(c, c->small_px * 11 / 10, true, BRAND);
+        view_add_rect(c, view_place(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5), WHITE, hh / 8);
+        text_opts o = view_ui_text(c, c->small_px * 11 / 10, true, BRAND);
         o.align = TEXT_ALIGN_CENTER;
-        add_text_fit(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5, label, o);
+        view_add_text_fit(c, c->w - code_w - c->margin, hh / 5, code_w, hh * 3 / 5, label, o);
         code_w += c->margin;
     }
-    add_text_fit(c, x + c->margin / 2, 0, c->w - x - code_w - c->margin, hh, c->title,
-                 ui_text(c, c->title_px, true, WHITE));
+    if (c->search_bar)
+        view_search_field(c, x + c->margin / 2, c->w - x - code_w - c->margin);
+    else
+        view_add_text_fit(c, x + c->margin / 2, 0, c->w - x - code_w - c->margin, hh, c->title,
+                          view_ui_text(c, c->title_px, true, WHITE));
     demo_mark(c, (view_rect){0, hh, c->w, c->band_h});
 }
 
 /* A square tool button in the footer; `on` shows a toggle that is switched on. */
 static void tool(ctx *c, int x, int y, int size, const char *icon, const char *label, bool on, app_event_type type)
 {
-    view_rect r = place(c, x, y, size, size);
-    add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BRAND, c->radius);
-    add_button(c, r, on ? BRAND : WHITE, c->radius, type, NULL, 0);
+    view_rect r = view_place(c, x, y, size, size);
+    view_add_rect(c, (view_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, BRAND, c->radius);
+    view_add_button(c, r, on ? BRAND : WHITE, c->radius, type, NULL, 0);
     if (icon) {
-        add_icon(c, x + size / 5, y + size / 5, size * 3 / 5, icon, on ? WHITE : BRAND);
+        view_add_icon(c, x + size / 5, y + size / 5, size * 3 / 5, icon, on ? WHITE : BRAND);
     } else {
         text_opts o = {size * 2 / 5, true, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, on ? WHITE : BRAND, true};
-        add_text_fit(c, x, y, size, size, label, o);
+        view_add_text_fit(c, x, y, size, size, label, o);
     }
 }
 
 static void footer(ctx *c)
 {
     int fh = c->footer_h, y = c->h - fh;
-    add_rect(c, (view_rect){0, y, c->w, fh}, WHITE, 0);
-    add_rect(c, (view_rect){0, y, c->w, 2}, BORDER, 0);
+    view_add_rect(c, (view_rect){0, y, c->w, fh}, WHITE, 0);
+    view_add_rect(c, (view_rect){0, y, c->w, 2}, BORDER, 0);
     int row_h = c->portrait ? (fh - c->gap) / 2 : fh;
     int size = row_h - c->gap, ty = y + c->gap / 2, x = c->margin;
     bool german = c->german && c->lang && strcmp(c->lang->code, c->german->code);
@@ -299,23 +249,23 @@ static void footer(ctx *c)
         return;
     int bx = c->portrait ? c->margin : x + c->gap, by = c->portrait ? ty + row_h : ty;
     int bw = c->w - c->margin - bx, bh = size;
-    add_button(c, place(c, bx, by, bw, bh), ALARM, bh / 4, APP_EV_OPEN, emergency->code, 0);
-    add_icon(c, bx + c->gap, by + bh / 4, bh / 2, "phone", WHITE);
+    view_add_button(c, view_place(c, bx, by, bw, bh), ALARM, bh / 4, APP_EV_OPEN, emergency->code, 0);
+    view_add_icon(c, bx + c->gap, by + bh / 4, bh / 2, "phone", WHITE);
     int tx = bx + c->gap * 2 + bh / 2;
-    add_text_fit(c, tx, by, bw - (tx - bx) - c->gap / 2, bh, _("Emergency numbers"),
-                 ui_text(c, c->body_px, true, WHITE));
+    view_add_text_fit(c, tx, by, bw - (tx - bx) - c->gap / 2, bh, _("Emergency numbers"),
+                 view_ui_text(c, c->body_px, true, WHITE));
 }
 
 /* "Still there?": the whole screen dims, a tap anywhere keeps the visit. */
 static void countdown(ctx *c, int seconds)
 {
-    view_cmd *shade = add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0, APP_EV_TOUCH, NULL, 0);
+    view_cmd *shade = view_add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0, APP_EV_TOUCH, NULL, 0);
     if (shade)
         shade->color = SHADE;
     int w = c->base * 80 / 100, h = c->base * 60 / 100;
     view_rect card = {(c->w - w) / 2, (c->h - h) / 2, w, h};
-    add_rect(c, card, WHITE, c->radius * 2);
-    text_opts o = ui_text(c, c->title_px * 13 / 10, true, INK);
+    view_add_rect(c, card, WHITE, c->radius * 2);
+    text_opts o = view_ui_text(c, c->title_px * 13 / 10, true, INK);
     o.align = TEXT_ALIGN_CENTER;
     o.center_v = false;
     int y = card.y + c->margin;
@@ -323,17 +273,17 @@ static void countdown(ctx *c, int seconds)
     /* The card sits in the middle: no mirroring of its position. */
     bool rtl = c->rtl;
     c->rtl = false;
-    y += add_text(c, left, y, inner, 0, _("Still there?"), o) + c->gap;
+    y += view_add_text(c, left, y, inner, 0, _("Still there?"), o) + c->gap;
     char secs[16], d[32];
     snprintf(secs, sizeof secs, "%d", seconds);
-    digits(c, secs, d, sizeof d);
+    view_digits(c, secs, d, sizeof d);
     o.size = c->title_px * 2;
     o.color = ALARM_TEXT;
-    y += add_text(c, left, y, inner, 0, d, o) + c->gap;
+    y += view_add_text(c, left, y, inner, 0, d, o) + c->gap;
     o.size = c->body_px;
     o.bold = false;
     o.color = INK;
-    add_text(c, left, y, inner, 0, _("Touch the screen to continue."), o);
+    view_add_text(c, left, y, inner, 0, _("Touch the screen to continue."), o);
     c->rtl = rtl;
 }
 
@@ -344,14 +294,14 @@ static void language_screen(ctx *c)
     const pack *p = c->a->pack;
     const pack_meta *meta = pack_get_meta(p);
     int top = c->h * 18 / 100;
-    add_rect(c, (view_rect){0, 0, c->w, top}, BRAND, 0);
+    view_add_rect(c, (view_rect){0, 0, c->w, top}, BRAND, 0);
     int icon = top * 55 / 100;
     bool rtl = c->rtl;
     c->rtl = false; /* the language screen is the same for everyone */
-    add_icon(c, c->margin, (top - icon) / 2, icon, "translate", WHITE);
+    view_add_icon(c, c->margin, (top - icon) / 2, icon, "translate", WHITE);
     text_opts o = {c->title_px, true, TEXT_DIR_AUTO, TEXT_ALIGN_START, WHITE, true};
     int tx = c->margin * 2 + icon;
-    add_text_fit(c, tx, 0, c->w - tx - c->margin, top, meta->name, o);
+    view_add_text_fit(c, tx, 0, c->w - tx - c->margin, top, meta->name, o);
     int n = pack_language_count(p);
     int cols = c->portrait ? 2 : 3;
     int rows = (n + cols - 1) / cols;
@@ -361,7 +311,7 @@ static void language_screen(ctx *c)
     if (hint_h) {
         /* For staff only, small and plain under the languages: visitors need not wonder. */
         text_opts hint = {c->small_px * 4 / 5, false, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, MUTED, true};
-        add_text(c, c->margin, area_y + area_h + c->margin / 2, c->w - 2 * c->margin, hint_h,
+        view_add_text(c, c->margin, area_y + area_h + c->margin / 2, c->w - 2 * c->margin, hint_h,
                  "Service: Ersatzinhalt · fallback content", hint);
     }
     int cell_w = (c->w - 2 * c->margin - (cols - 1) * c->gap) / cols;
@@ -378,12 +328,12 @@ static void language_screen(ctx *c)
         int in_row = row == rows - 1 && n % cols ? n % cols : cols;
         int x = c->margin + (cols - in_row) * (cell_w + c->gap) / 2 + col * (cell_w + c->gap);
         view_rect r = {x, y0 + row * (cell_h + c->gap), cell_w, cell_h};
-        add_card(c, r, APP_EV_LANGUAGE, lang->code, 0);
+        view_add_card(c, r, APP_EV_LANGUAGE, lang->code, 0);
         text_opts lo = {c->tile_px * 13 / 10, true, dir_of(lang), TEXT_ALIGN_CENTER, INK, true};
-        add_text_fit(c, r.x + c->gap / 2, r.y, r.w - c->gap, r.h, lang->native_name, lo);
+        view_add_text_fit(c, r.x + c->gap / 2, r.y, r.w - c->gap, r.h, lang->native_name, lo);
         /* The one being changed from is marked. */
         if (c->lang && !strcmp(c->lang->code, lang->code))
-            add_rect(c, (view_rect){r.x, r.y + r.h - c->gap / 2, r.w, c->gap / 2}, BRAND, 0);
+            view_add_rect(c, (view_rect){r.x, r.y + r.h - c->gap / 2, r.w, c->gap / 2}, BRAND, 0);
     }
     c->rtl = rtl;
     if (demo_h)
@@ -439,14 +389,14 @@ static int tiles(ctx *c, const pack_page **pages, int n, int y)
     for (int i = 0; i < n; i++) {
         int col = i % cols, row = i / cols;
         int x = c->content.x + col * (cell_w + c->gap), ty = y + row * (cell_h + c->gap);
-        add_card(c, place(c, x, ty, cell_w, cell_h), APP_EV_OPEN, pages[i]->code, 0);
+        view_add_card(c, view_place(c, x, ty, cell_w, cell_h), APP_EV_OPEN, pages[i]->code, 0);
         int icon = tile_icon(cell_h);
-        add_icon(c, x + (cell_w - icon) / 2, ty + cell_h * 10 / 100, icon, pages[i]->icon, BRAND);
+        view_add_icon(c, x + (cell_w - icon) / 2, ty + cell_h * 10 / 100, icon, pages[i]->icon, BRAND);
         char title[256];
         pack_tile_title_get(c->a->pack, pages[i]->code, c->a->lang, title, sizeof title);
-        text_opts o = content_text(c, c->tile_px, true, INK);
+        text_opts o = view_content_text(c, c->tile_px, true, INK);
         o.align = TEXT_ALIGN_CENTER;
-        add_text_fit(c, x + box.x, ty + box.y, box.w, box.h, title, o);
+        view_add_text_fit(c, x + box.x, ty + box.y, box.w, box.h, title, o);
     }
     int rows = (n + cols - 1) / cols;
     return rows * cell_h + (rows - 1) * c->gap;
@@ -464,44 +414,46 @@ static int home_screen(ctx *c, int y)
     return tiles(c, pages, n, y);
 }
 
-/* A row that sends an event: icon, title and a second line (may be NULL). */
-static int row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,
-               const char *arg, int y)
+int view_row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,
+             const char *arg, int y)
 {
-    int icon = c->base * 9 / 100;
+    /* A compact row: the title alone, a fingertip high, in the body's size. */
+    bool compact = c->compact_rows;
+    int icon = compact ? at_least(c->touch * 7 / 10, c->body_px * 6 / 5) : c->base * 9 / 100;
+    int pad = compact ? c->gap / 2 : c->gap, after = compact ? c->gap / 2 : c->gap;
     int x = c->content.x, w = c->content.w;
     int tx = x + c->gap + icon + c->gap, tw = w - (tx - x) - c->gap;
-    text_style ts = {c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START, 0};
+    text_style ts = {compact ? c->body_px : c->body_px * 11 / 10, true, dir_of(c->lang), TEXT_ALIGN_START, 0};
     text_style ss = {c->small_px, false, ts.dir, TEXT_ALIGN_START, 0};
     const text_layout *tl = text_layout_cached(c->f, title, NULL, 0, &ts, tw);
-    const text_layout *sl = second && second[0] ? text_layout_cached(c->f, second, NULL, 0, &ss, tw) : NULL;
+    const text_layout *sl =
+        second && second[0] && !compact ? text_layout_cached(c->f, second, NULL, 0, &ss, tw) : NULL;
     int text_h = (tl ? tl->height : 0) + (sl ? sl->height : 0);
-    int row_h = text_h + c->gap * 2;
-    row_h = at_least(row_h, at_least(c->base * 16 / 100, c->touch));
+    int row_h = text_h + pad * 2;
+    row_h = at_least(row_h, compact ? c->touch : at_least(c->base * 16 / 100, c->touch));
     /* A row more than a screen out of sight adds nothing: a list of hundreds of pages would
      * fill the display list before the rows on screen. A screen either side stays, so a drag
      * moves the list for a while before it is built again. */
     if (y + row_h <= c->content.y - c->content.h) {
         c->left_out_above = true;
-        return row_h + c->gap;
+        return row_h + after;
     }
     if (y >= c->content.y + 2 * c->content.h) {
         c->left_out_below = true;
-        return row_h + c->gap;
+        return row_h + after;
     }
-    add_card(c, place(c, x, y, w, row_h), type, arg, 0);
-    add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
+    view_add_card(c, view_place(c, x, y, w, row_h), type, arg, 0);
+    view_add_icon(c, x + c->gap, y + (row_h - icon) / 2, icon, icon_name, BRAND);
     int ty = y + (row_h - text_h) / 2;
-    ty += add_text(c, tx, ty, tw, 0, title, content_text(c, ts.size_px, true, INK));
+    ty += view_add_text(c, tx, ty, tw, 0, title, view_content_text(c, ts.size_px, true, INK));
     if (sl)
-        add_text(c, tx, ty, tw, 0, second, content_text(c, c->small_px, false, MUTED));
-    return row_h + c->gap;
+        view_add_text(c, tx, ty, tw, 0, second, view_content_text(c, c->small_px, false, MUTED));
+    return row_h + after;
 }
 
-/* A row that opens a page. */
-static int page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y)
+int view_page_row(ctx *c, const pack_page *page, const char *title, const char *second, int y)
 {
-    return row(c, page->icon, title, second, APP_EV_OPEN, page->code, y);
+    return view_row(c, page->icon, title, second, APP_EV_OPEN, page->code, y);
 }
 
 /* The pages under a page, one row each; with German beside, the German title is the second line. */
@@ -517,7 +469,7 @@ static int page_list(ctx *c, const pack_page *page, int y)
         char german[256] = "";
         if (c->a->show_german && c->german)
             pack_title_get(c->a->pack, children[i].code, c->german->code, german, sizeof german);
-        y += page_row(c, &children[i], t.title, german[0] ? german : t.summary, y);
+        y += view_page_row(c, &children[i], t.title, german[0] ? german : t.summary, y);
         pack_text_free(&t);
     }
     return y - y0;
@@ -636,13 +588,13 @@ static int rich_paragraph(ctx *c, int x, int y, int w, const char *markup, int s
             if (c->rtl)
                 r.x = c->w - x - w + boxes[b].x - pad;
             if (page)
-                add_button(c, r, color, pad * 2, APP_EV_OPEN, links[i].target, 0);
+                view_add_button(c, r, color, pad * 2, APP_EV_OPEN, links[i].target, 0);
             else
-                add_rect(c, r, color, pad * 2);
+                view_add_rect(c, r, color, pad * 2);
         }
     }
     chip_hits(c, first);
-    view_cmd *cmd = add(c, VIEW_TEXT, place(c, x, y, w, layout->height));
+    view_cmd *cmd = add(c, VIEW_TEXT, view_place(c, x, y, w, layout->height));
     if (cmd) {
         cmd->layout = layout;
         cmd->text = keep(c, plain);
@@ -694,7 +646,7 @@ static int article(ctx *c, const char *body, int y)
         } else if (bullet) {
             int indent = c->body_px * 3 / 2;
             int h = body_paragraph(c, y, line + 2, c->body_px, false, indent, &top);
-            add_text(c, c->content.x + c->body_px / 3, top, indent, 0, "•", content_text(c, c->body_px, true, BRAND));
+            view_add_text(c, c->content.x + c->body_px / 3, top, indent, 0, "•", view_content_text(c, c->body_px, true, BRAND));
             y += h + para_gap / 2;
         } else if (len) {
             para_len += (size_t)snprintf(para + para_len, cap - para_len, "%s%s", para_len ? "\n" : "", line);
@@ -710,16 +662,16 @@ static int article(ctx *c, const char *body, int y)
     /* A kiosk has no browser: web addresses go along to the visitor's phone as QR codes. */
     int qr = c->base * 24 / 100;
     for (int i = 0; i < c->web_count; i++) {
-        add_rect(c, place(c, c->content.x, y, c->content.w, qr + c->gap), WHITE, c->radius);
-        view_cmd *code = add(c, VIEW_QR, place(c, c->content.x + c->gap / 2, y + c->gap / 2, qr, qr));
+        view_add_rect(c, view_place(c, c->content.x, y, c->content.w, qr + c->gap), WHITE, c->radius);
+        view_cmd *code = add(c, VIEW_QR, view_place(c, c->content.x + c->gap / 2, y + c->gap / 2, qr, qr));
         if (code) {
             code->text = keep(c, c->web[i]);
             code->color = INK;
         }
         int tx = c->content.x + qr + c->gap * 2;
-        text_opts o = content_text(c, c->body_px, true, INK);
+        text_opts o = view_content_text(c, c->body_px, true, INK);
         o.center_v = true;
-        add_text(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, qr + c->gap, c->web[i], o);
+        view_add_text(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, qr + c->gap, c->web[i], o);
         y += qr + c->gap * 2;
     }
     c->web_count = 0;
@@ -730,30 +682,29 @@ static int article(ctx *c, const char *body, int y)
 static int missing_translation(ctx *c, const pack_page *page, int y)
 {
     int y0 = y;
-    text_opts o = content_text(c, c->body_px * 12 / 10, true, INK);
-    y += add_text(c, c->content.x, y, c->content.w, 0, _("This page is not available in your language yet."), o);
+    text_opts o = view_content_text(c, c->body_px * 12 / 10, true, INK);
+    y += view_add_text(c, c->content.x, y, c->content.w, 0, _("This page is not available in your language yet."), o);
     y += c->gap;
-    y += add_text(c, c->content.x, y, c->content.w, 0, _("It is available in these languages:"),
-                  content_text(c, c->body_px, false, INK));
+    y += view_add_text(c, c->content.x, y, c->content.w, 0, _("It is available in these languages:"),
+                  view_content_text(c, c->body_px, false, INK));
     y += c->gap;
     const pack_language *langs[PACK_LANGUAGES_MAX];
     int n = pack_page_languages(c->a->pack, page->code, langs, PACK_LANGUAGES_MAX);
     int bw = c->base * 45 / 100, bh = at_least(c->base * 14 / 100, c->touch);
     for (int i = 0; i < n; i++) {
-        add_card(c, place(c, c->content.x, y, bw, bh), APP_EV_LANGUAGE, langs[i]->code, 0);
+        view_add_card(c, view_place(c, c->content.x, y, bw, bh), APP_EV_LANGUAGE, langs[i]->code, 0);
         text_opts lo = {c->body_px * 12 / 10, true, dir_of(langs[i]), TEXT_ALIGN_CENTER, BRAND, true};
-        add_text(c, c->content.x, y, bw, bh, langs[i]->native_name, lo);
+        view_add_text(c, c->content.x, y, bw, bh, langs[i]->native_name, lo);
         y += bh + c->gap;
     }
     return y - y0;
 }
 
-
 static void format_time(const ctx *c, int minute, char *out, size_t size)
 {
     char ascii[8];
     snprintf(ascii, sizeof ascii, "%02d:%02d", minute / 60, minute % 60);
-    digits(c, ascii, out, size);
+    view_digits(c, ascii, out, size);
 }
 
 /* "08:00–12:00, 14:00–16:00" in the visitor's digits, or "Closed". */
@@ -779,16 +730,16 @@ static int contact_line(ctx *c, int x, int y, int w, const char *icon, const cha
     int size = c->body_px * 3 / 2;
     /* In the visitor's direction: the engine keeps numbers and Latin addresses left to right
      * inside it, and the words start next to their icon. */
-    text_opts o = content_text(c, c->body_px, true, INK);
+    text_opts o = view_content_text(c, c->body_px, true, INK);
     int tx = x + size + c->gap;
     text_style style = {o.size, o.bold, o.dir, TEXT_ALIGN_START, 0};
     const text_layout *l = text_layout_cached(c->f, words, NULL, 0, &style, w - (tx - x));
     int h = l ? l->height : size;
     h = h < size ? size : h;
-    add_rect(c, place(c, x - c->gap / 2, y - c->gap / 4, w + c->gap, h + c->gap / 2), CHIP_OTHER, c->radius);
-    add_icon(c, x, y + (h - size) / 2, size, icon, BRAND);
+    view_add_rect(c, view_place(c, x - c->gap / 2, y - c->gap / 4, w + c->gap, h + c->gap / 2), CHIP_OTHER, c->radius);
+    view_add_icon(c, x, y + (h - size) / 2, size, icon, BRAND);
     o.center_v = true;
-    add_text(c, tx, y, w - (tx - x), h, words, o);
+    view_add_text(c, tx, y, w - (tx - x), h, words, o);
     return h + c->gap;
 }
 
@@ -800,13 +751,13 @@ static int office_card(ctx *c, const pack_office *o, int y)
     int qr = c->base * 30 / 100;
     bool side_qr = !c->portrait;
     int text_w = side_qr ? w - qr - c->margin : w;
-    y += add_text(c, x, y, text_w, 0, o->name, content_text(c, c->title_px, true, INK)) + c->gap / 2;
+    y += view_add_text(c, x, y, text_w, 0, o->name, view_content_text(c, c->title_px, true, INK)) + c->gap / 2;
     if (o->example) {
         int ew = c->base * 35 / 100;
-        add_rect(c, place(c, x, y, ew, c->small_px * 2), DEMO, c->radius);
-        text_opts eo = ui_text(c, c->small_px, true, INK);
+        view_add_rect(c, view_place(c, x, y, ew, c->small_px * 2), DEMO, c->radius);
+        text_opts eo = view_ui_text(c, c->small_px, true, INK);
         eo.align = TEXT_ALIGN_CENTER;
-        add_text_fit(c, x, y, ew, c->small_px * 2, _("Example data"), eo);
+        view_add_text_fit(c, x, y, ew, c->small_px * 2, _("Example data"), eo);
         y += c->small_px * 2 + c->gap;
     }
     if (c->a->weekday >= 0) {
@@ -833,9 +784,9 @@ static int office_card(ctx *c, const pack_office *o, int y)
             break;
         }
         int icon = c->body_px * 3 / 2;
-        add_icon(c, x, y, icon, "schedule", color);
-        y += add_text(c, x + icon + c->gap, y, text_w - icon - c->gap, icon, line,
-                      ui_text(c, c->body_px * 12 / 10, true, color)) +
+        view_add_icon(c, x, y, icon, "schedule", color);
+        y += view_add_text(c, x + icon + c->gap, y, text_w - icon - c->gap, icon, line,
+                      view_ui_text(c, c->body_px * 12 / 10, true, color)) +
              c->gap;
     }
     if (o->address[0])
@@ -858,11 +809,11 @@ static int office_card(ctx *c, const pack_office *o, int y)
         char hours[160];
         day_hours(c, o, d, hours, sizeof hours);
         bool today = d == c->a->weekday;
-        text_opts to = content_text(c, c->body_px, today, INK);
+        text_opts to = view_content_text(c, c->body_px, today, INK);
         if (today)
-            add_rect(c, place(c, x - c->gap / 2, y, text_w + c->gap, c->body_px * 3 / 2), CHIP_PAGE, c->radius);
-        add_text(c, x, y, name_w, 0, _(days[d]), to);
-        int h = add_text(c, x + name_w, y, text_w - name_w, 0, hours, to);
+            view_add_rect(c, view_place(c, x - c->gap / 2, y, text_w + c->gap, c->body_px * 3 / 2), CHIP_PAGE, c->radius);
+        view_add_text(c, x, y, name_w, 0, _(days[d]), to);
+        int h = view_add_text(c, x + name_w, y, text_w - name_w, 0, hours, to);
         y += (h > c->body_px * 3 / 2 ? h : c->body_px * 3 / 2);
     }
     /* Everything above as plain text in a QR code, for the visitor's phone. */
@@ -883,8 +834,8 @@ static int office_card(ctx *c, const pack_office *o, int y)
             k += snprintf(payload + k, sizeof payload - (size_t)k, "\n%s %s", ascii_days[d], hours);
     }
     int qx = side_qr ? x + w - qr : x, qy = side_qr ? y0 : y + c->gap;
-    add_rect(c, place(c, qx - c->gap / 2, qy - c->gap / 2, qr + c->gap, qr + c->gap), WHITE, c->radius);
-    view_cmd *code = add(c, VIEW_QR, place(c, qx, qy, qr, qr));
+    view_add_rect(c, view_place(c, qx - c->gap / 2, qy - c->gap / 2, qr + c->gap, qr + c->gap), WHITE, c->radius);
+    view_cmd *code = add(c, VIEW_QR, view_place(c, qx, qy, qr, qr));
     if (code) {
         code->text = keep(c, payload);
         code->color = INK;
@@ -910,13 +861,13 @@ static int page_body(ctx *c, const pack_page *page, const pack_text *t, int y)
     if (strcmp(page->kind, "topic"))
         height += page_list(c, page, y + height);
     if (!strcmp(page->kind, "help"))
-        height += row(c, "info", _("About this kiosk"), NULL, APP_EV_ABOUT, NULL, y + height);
+        height += view_row(c, "info", _("About this kiosk"), NULL, APP_EV_ABOUT, NULL, y + height);
     if (height == 0) {
         /* A page staff have not filled yet (Integreat has such): say so rather than show nothing. */
-        add_icon(c, c->content.x, y, c->body_px * 2, "hourglass_empty", MUTED);
+        view_add_icon(c, c->content.x, y, c->body_px * 2, "hourglass_empty", MUTED);
         int tx = c->content.x + c->body_px * 2 + c->gap;
-        height = add_text(c, tx, y, c->content.w - (tx - c->content.x), 0, _("There is no text on this page yet."),
-                          content_text(c, c->body_px, false, MUTED));
+        height = view_add_text(c, tx, y, c->content.w - (tx - c->content.x), 0, _("There is no text on this page yet."),
+                          view_content_text(c, c->body_px, false, MUTED));
         height = at_least(height, c->body_px * 2);
     }
     return height;
@@ -941,22 +892,22 @@ static int german_beside(ctx *c, const pack_page *page, const pack_text *t, int 
         c->rtl = false;
         /* The German column sits at the visitor's end edge. */
         c->content.x = rtl ? full.x : full.x + col + c->margin;
-        int theirs = add_text(c, c->content.x, y, col, 0, g.title, content_text(c, c->body_px * 12 / 10, true, BRAND));
+        int theirs = view_add_text(c, c->content.x, y, col, 0, g.title, view_content_text(c, c->body_px * 12 / 10, true, BRAND));
         theirs += c->gap + article(c, g.body, y + theirs + c->gap);
         c->lang = lang;
         c->rtl = rtl;
         height = own > theirs ? own : theirs;
         /* The line between the columns, in the gap between them whichever side each is on. */
-        add_rect(c, (view_rect){full.x + col + c->margin / 2 - 1, y, 2, height}, BORDER, 0);
+        view_add_rect(c, (view_rect){full.x + col + c->margin / 2 - 1, y, 2, height}, BORDER, 0);
     } else {
         height = article(c, t->body, y);
-        add_rect(c, (view_rect){c->content.x, y + height, c->content.w, 2}, BORDER, 0);
+        view_add_rect(c, (view_rect){c->content.x, y + height, c->content.w, 2}, BORDER, 0);
         height += c->gap;
         const pack_language *lang = c->lang;
         bool rtl = c->rtl;
         c->lang = c->german;
         c->rtl = false;
-        height += add_text(c, full.x, y + height, full.w, 0, g.title, content_text(c, c->body_px * 12 / 10, true, BRAND));
+        height += view_add_text(c, full.x, y + height, full.w, 0, g.title, view_content_text(c, c->body_px * 12 / 10, true, BRAND));
         height += c->gap + article(c, g.body, y + height + c->gap);
         c->lang = lang;
         c->rtl = rtl;
@@ -975,14 +926,14 @@ static int read_aloud_button(ctx *c, int y)
     if (w > c->content.w)
         w = c->content.w;
     int x = c->content.x;
-    view_rect r = place(c, x, y, w, h);
-    add_rect(c, (view_rect){r.x - 2, r.y - 2, r.w + 4, r.h + 4}, BRAND, h / 2 + 2);
-    add_button(c, r, playing ? WHITE : BRAND, h / 2, APP_EV_READ_ALOUD, NULL, 0);
+    view_rect r = view_place(c, x, y, w, h);
+    view_add_rect(c, (view_rect){r.x - 2, r.y - 2, r.w + 4, r.h + 4}, BRAND, h / 2 + 2);
+    view_add_button(c, r, playing ? WHITE : BRAND, h / 2, APP_EV_READ_ALOUD, NULL, 0);
     SDL_Color ink = playing ? BRAND : WHITE;
-    add_icon(c, x + h / 3, y + (h - icon) / 2, icon, playing ? "stop" : "volume_up", ink);
+    view_add_icon(c, x + h / 3, y + (h - icon) / 2, icon, playing ? "stop" : "volume_up", ink);
     int tx = x + h / 3 + icon + c->gap / 2;
-    add_text_fit(c, tx, y, w - (tx - x) - h / 3, h, playing ? _("Stop reading") : _("Read aloud"),
-                 ui_text(c, c->body_px * 11 / 10, true, ink));
+    view_add_text_fit(c, tx, y, w - (tx - x) - h / 3, h, playing ? _("Stop reading") : _("Read aloud"),
+                 view_ui_text(c, c->body_px * 11 / 10, true, ink));
     return h + c->gap * 3 / 2;
 }
 
@@ -1018,14 +969,14 @@ static int about_fact(ctx *c, int y, const char *label, const char *value)
 {
     if (!value || !value[0])
         return 0;
-    int h = add_text(c, c->content.x, y, c->content.w, 0, label, ui_text(c, c->small_px, true, MUTED));
+    int h = view_add_text(c, c->content.x, y, c->content.w, 0, label, view_ui_text(c, c->small_px, true, MUTED));
     /* Staff write these in their own language: isolated, so a German sentence keeps its full
      * stop where it belongs while the line still starts at the visitor's start edge. */
     size_t size = strlen(value) + 8;
     char *isolated = malloc(size);
     if (isolated) {
         snprintf(isolated, size, "\u2068%s\u2069", value);
-        h += add_text(c, c->content.x, y + h, c->content.w, 0, isolated, content_text(c, c->body_px, false, INK));
+        h += view_add_text(c, c->content.x, y + h, c->content.w, 0, isolated, view_content_text(c, c->body_px, false, INK));
     }
     free(isolated);
     return h + c->gap;
@@ -1044,7 +995,7 @@ static int about_screen(ctx *c, int y)
     snprintf(count, sizeof count, "%d", pack_page_count(c->a->pack));
     /* Every language's name, isolated and separated: room for the most a pack may have. */
     char pages[64], languages[PACK_LANGUAGES_MAX * (PACK_NATIVE_NAME_BYTES_MAX + 16)] = "";
-    digits(c, count, pages, sizeof pages);
+    view_digits(c, count, pages, sizeof pages);
     for (int i = 0; i < pack_language_count(c->a->pack); i++) {
         size_t n = strlen(languages);
         /* Each name isolated: an Arabic name between Latin ones keeps its place. */
@@ -1063,221 +1014,11 @@ static int about_screen(ctx *c, int y)
     return y - y0;
 }
 
-/* "Go to page": a phone-style keypad, the same in every direction. */
-static int keypad_screen(ctx *c, int y)
-{
-    snprintf(c->title, sizeof c->title, "%s", _("Go to page"));
-    int key = (c->content.h - 2 * c->margin) / 6;
-    if (key > c->base * 16 / 100)
-        key = c->base * 16 / 100;
-    /* On a small dense screen the keys keep their size and the keypad scrolls. */
-    key = at_least(key, c->touch);
-    int width = key * 3 * 3 / 2 + 2 * c->gap, x0 = (c->w - width) / 2, kw = key * 3 / 2;
-    bool rtl = c->rtl;
-    c->rtl = false;
-    view_rect shown = {x0, y, width, key};
-    add_rect(c, shown, WHITE, c->radius);
-    text_opts o = {c->title_px, true, dir_of(c->lang), TEXT_ALIGN_CENTER, INK, true};
-    char d[64];
-    digits(c, c->a->typed, d, sizeof d);
-    if (c->a->typed[0]) {
-        add_text(c, x0, y, width, key, d, o);
-    } else {
-        o.size = c->body_px;
-        o.color = MUTED;
-        add_text_fit(c, x0 + c->gap, y, width - 2 * c->gap, key, _("Enter the page number"), o);
-    }
-    y += key + c->gap;
-    if (c->a->no_such_page) {
-        text_opts e = {c->body_px, true, dir_of(c->lang), TEXT_ALIGN_CENTER, ALARM_TEXT, false};
-        y += add_text(c, x0 - key, y, width + 2 * key, 0, _("No page has this number."), e) + c->gap;
-    }
-    static const char *const keys = "123456789<0>";
-    for (int i = 0; i < 12; i++) {
-        view_rect r = {x0 + (i % 3) * (kw + c->gap), y + (i / 3) * (key + c->gap), kw, key};
-        char k = keys[i], label[8] = {k, 0};
-        if (k == '<') {
-            add_card(c, r, APP_EV_ERASE, NULL, 0);
-            add_icon(c, r.x + (kw - key / 2) / 2, r.y + key / 4, key / 2, "backspace", BRAND);
-        } else if (k == '>') {
-            add_button(c, r, BRAND, c->radius, APP_EV_ENTER, NULL, 0);
-            add_icon(c, r.x + (kw - key / 2) / 2, r.y + key / 4, key / 2, rtl ? "arrow_back" : "arrow_forward", WHITE);
-        } else {
-            add_card(c, r, APP_EV_TYPE, label, 0);
-            digits(c, label, d, sizeof d);
-            text_opts ko = {c->title_px, true, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, INK, true};
-            add_text(c, r.x, r.y, kw, key, d, ko);
-        }
-    }
-    c->rtl = rtl;
-    return y + 4 * (key + c->gap) - shown.y;
-}
-
-/* A row of keys across the keyboard's width; `labels` as UTF-8 strings. */
-static void key_row(ctx *c, int y, int h, const char *const *labels, int n, int slots, int g, app_event_type type,
-                    const int *values)
-{
-    int kw = (c->content.w - (slots - 1) * g) / slots;
-    int x0 = c->content.x + (c->content.w - (n * kw + (n - 1) * g)) / 2;
-    for (int i = 0; i < n; i++) {
-        view_rect r = place(c, x0 + i * (kw + g), y, kw, h);
-        add_card(c, r, type, values ? NULL : labels[i], values ? values[i] : 0);
-        text_opts o = {c->title_px, false, dir_of(c->lang), TEXT_ALIGN_CENTER, INK, true};
-        add_text_fit(c, r.x, y, kw, h, labels[i], o);
-        /* add_text mirrors again: undo for a rect already placed. */
-        if (c->rtl)
-            c->l->cmds[c->l->count - 1].rect.x = r.x;
-    }
-}
-
-/* How many keys a fingertip wide fit across the keyboard, `g` apart. */
-static int keys_across(const ctx *c, int g) { return at_least((c->content.w + g) / (c->touch + g), 1); }
-
-static int ceil_div(int a, int b) { return (a + b - 1) / b; }
-
-/* The keyboard for the visitor's script at the bottom of the content area; returns its top.
- * A row with more keys than fit a fingertip wide breaks into even parts, in order, so the
- * familiar rows stay recognisable. */
-static int keyboard(ctx *c)
-{
-    const char *const *rows = view_keyboard_rows(c->lang);
-    int g = c->gap / 2;
-    char keys[64][16];
-    const char *labels[64];
-    int values[64], row_len[8], row_count = 0, n = 0;
-    for (int r = 0; rows && rows[r] && r < 8; r++, row_count++) {
-        char copy[256];
-        snprintf(copy, sizeof copy, "%s", rows[r]);
-        row_len[r] = 0;
-        for (char *tok = strtok(copy, " "); tok && n < 64; tok = strtok(NULL, " "), n++, row_len[r]++) {
-            snprintf(keys[n], sizeof keys[n], "%s", tok);
-            labels[n] = keys[n];
-        }
-    }
-    /* Keys move closer before a row breaks: a narrow gap reads better than a broken row. */
-    int longest = 0;
-    for (int r = 0; r < row_count; r++)
-        longest = at_least(longest, row_len[r]);
-    int tight = at_least(c->gap / 6, 2), hg = g;
-    int across = keys_across(c, g);
-    if (longest > across && longest <= keys_across(c, tight)) {
-        hg = tight;
-        across = longest;
-    }
-    const uint32_t *fidel = NULL;
-    if (!rows) {
-        /* The Ethiopic picker: its consonants in three rows where they fit. */
-        n = view_fidel_consonants(&fidel);
-        n = n < 64 ? n : 64;
-        int per = ceil_div(n, 3) < across ? ceil_div(n, 3) : across;
-        for (int i = 0; i < n; i += per, row_count++)
-            row_len[row_count] = n - i < per ? n - i : per;
-        for (int i = 0; i < n; i++) {
-            keys[i][utf8_put(fidel[i], keys[i])] = 0;
-            labels[i] = keys[i];
-            values[i] = (int)fidel[i];
-        }
-    }
-    int slots = 0, lines = 0;
-    for (int r = 0; r < row_count; r++) {
-        int per = ceil_div(row_len[r], ceil_div(row_len[r], across));
-        slots = per > slots ? per : slots;
-        lines += ceil_div(row_len[r], per);
-    }
-    int key_h = at_least(c->base * (c->portrait ? 11 : 9) / 100, c->touch);
-    int top = c->content.y + c->content.h - (lines + 1) * (key_h + g) - c->gap;
-    add_rect(c, (view_rect){0, top - g, c->w, c->h - top}, BACKGROUND, 0);
-    int y = top;
-    if (!c->a->fidel_base) {
-        for (int r = 0, first = 0; r < row_count; first += row_len[r], r++) {
-            int per = ceil_div(row_len[r], ceil_div(row_len[r], across));
-            for (int i = 0; i < row_len[r]; i += per) {
-                int count = row_len[r] - i < per ? row_len[r] - i : per;
-                key_row(c, y, key_h, labels + first + i, count, slots, hg, fidel ? APP_EV_FIDEL : APP_EV_TYPE,
-                        fidel ? values + first + i : NULL);
-                y += key_h + g;
-            }
-        }
-    } else {
-        /* The vowel forms of the chosen consonant, big, in the picker's place. */
-        uint32_t forms[8];
-        int count = view_fidel_forms(c->a->fidel_base, forms);
-        for (int i = 0; i < count; i++) {
-            keys[i][utf8_put(forms[i], keys[i])] = 0;
-            labels[i] = keys[i];
-        }
-        int per = across < 9 ? across : 9, form_rows = ceil_div(count, per);
-        int room = lines * (key_h + g) - g;
-        int form_h = (room - (form_rows - 1) * g) / form_rows;
-        form_h = form_h < key_h * 2 ? form_h : key_h * 2;
-        int fy = y + (room - form_rows * (form_h + g) + g) / 2;
-        for (int i = 0; i < count; i += per, fy += form_h + g)
-            key_row(c, fy, form_h, labels + i, count - i < per ? count - i : per, per, hg, APP_EV_TYPE, NULL);
-        y += lines * (key_h + g);
-    }
-    /* The last row: put the keyboard away (and, in the vowel forms, step back) at the start,
-     * erase at the end, space between them. */
-    int side = at_least(c->touch, key_h * 2 < c->content.w / 5 ? key_h * 2 : c->content.w / 5);
-    int starts = c->a->fidel_base ? 2 : 1, start_w = starts * side + (starts - 1) * g;
-    int middle = c->content.w - start_w - side - 2 * c->gap;
-    int wide = middle < c->content.w / 3 ? middle : c->content.w / 3;
-    int sx = c->content.x + start_w + c->gap + (middle - wide) / 2;
-    add_card(c, place(c, sx, y, wide, key_h), APP_EV_TYPE, " ", 0);
-    add_icon(c, sx + (wide - key_h) / 2, y, key_h, "space_bar", BRAND);
-    int ex = c->content.x + c->content.w - side, icon = at_least(key_h * 2 / 3, 1);
-    add_card(c, place(c, ex, y, side, key_h), APP_EV_ERASE, NULL, 0);
-    add_icon(c, ex + (side - icon) / 2, y + (key_h - icon) / 2, icon, "backspace", BRAND);
-    /* Put away, so the pages found fill the screen (the search box brings it back). */
-    add_card(c, place(c, c->content.x, y, side, key_h), APP_EV_KEYBOARD, NULL, 0);
-    add_icon(c, c->content.x + (side - icon) / 2, y + (key_h - icon) / 2, icon, "keyboard_hide", BRAND);
-    if (c->a->fidel_base) {
-        int fx = c->content.x + side + g;
-        add_card(c, place(c, fx, y, side, key_h), APP_EV_FIDEL, NULL, 0);
-        add_icon(c, fx + (side - icon) / 2, y + (key_h - icon) / 2, icon, "keyboard_return", BRAND);
-    }
-    return top;
-}
-
-/* Search as you type: the words typed, the pages found, and a keyboard for the script. */
-static int search_screen(ctx *c, int y)
-{
-    snprintf(c->title, sizeof c->title, "%s", _("Search"));
-    int box_h = at_least(c->base * 12 / 100, c->touch);
-    int y0 = y;
-    view_rect box = place(c, c->content.x, y, c->content.w, box_h);
-    if (c->a->keyboard_hidden)
-        add_button(c, box, WHITE, c->radius, APP_EV_KEYBOARD, NULL, 0); /* the keyboard comes back */
-    else
-        add_rect(c, box, WHITE, c->radius);
-    add_icon(c, c->content.x + c->gap, y + box_h / 5, box_h * 3 / 5, "search", MUTED);
-    int tx = c->content.x + c->gap * 2 + box_h * 3 / 5;
-    add_text_fit(c, tx, y, c->content.w - (tx - c->content.x) - c->gap, box_h,
-                 c->a->typed[0] ? c->a->typed : "", ui_text(c, c->body_px * 12 / 10, false, INK));
-    y += box_h + c->gap;
-    int n = c->a->found_count;
-    if (c->a->typed[0] && n == 0)
-        y += add_text(c, c->content.x, y, c->content.w, 0, _("No results"), content_text(c, c->body_px, false, MUTED));
-    if (n > 0) {
-        char found[96], shown[160];
-        snprintf(found, sizeof found, ngettext("%d page", "%d pages", n), n);
-        digits(c, found, shown, sizeof shown);
-        y += add_text(c, c->content.x, y, c->content.w, 0, shown, ui_text(c, c->small_px, true, MUTED)) + c->gap / 2;
-    }
-    /* What the app found when the words were typed: scrolling reads nothing from the pack. */
-    for (int i = 0; i < n; i++) {
-        const pack_found *f = &c->a->found[i];
-        const pack_page *page = pack_page_find(c->a->pack, f->page);
-        if (page)
-            y += page_row(c, page, c->a->found_text + f->title, c->a->found_text + f->summary, y);
-    }
-    return y - y0;
-}
-
 static void no_content_screen(ctx *c)
 {
-    add_icon(c, (c->w - c->base / 4) / 2, c->h / 5, c->base / 4, "error_outline", BRAND);
+    view_add_icon(c, (c->w - c->base / 4) / 2, c->h / 5, c->base / 4, "error_outline", BRAND);
     text_opts o = {c->title_px, true, TEXT_DIR_AUTO, TEXT_ALIGN_CENTER, INK, false};
-    add_text(c, c->margin, c->h / 5 + c->base / 4 + c->margin, c->w - 2 * c->margin, 0,
+    view_add_text(c, c->margin, c->h / 5 + c->base / 4 + c->margin, c->w - 2 * c->margin, 0,
              _("This kiosk could not load its content. Please ask the staff."), o);
 }
 
@@ -1406,13 +1147,13 @@ bool view_tile_title_fits(text_fonts *fonts, const char *title, const pack_langu
 static view_cmd *staff_button(ctx *c, view_rect r, SDL_Color face, SDL_Color ink, app_event_type type,
                               const char *de, const char *en)
 {
-    view_cmd *cmd = add_button(c, r, face, c->radius, type, NULL, 0);
+    view_cmd *cmd = view_add_button(c, r, face, c->radius, type, NULL, 0);
     int pad = c->gap / 2, line = (r.h - 2 * pad) / 2;
     text_opts o = {c->body_px, true, TEXT_DIR_LTR, TEXT_ALIGN_CENTER, ink, true};
-    add_text_fit(c, r.x + pad, r.y + pad, r.w - 2 * pad, line, de, o);
+    view_add_text_fit(c, r.x + pad, r.y + pad, r.w - 2 * pad, line, de, o);
     o.bold = false;
     o.size = c->body_px * 9 / 10;
-    add_text_fit(c, r.x + pad, r.y + pad + line, r.w - 2 * pad, line, en, o);
+    view_add_text_fit(c, r.x + pad, r.y + pad + line, r.w - 2 * pad, line, en, o);
     return cmd;
 }
 
@@ -1427,12 +1168,12 @@ static void service_question(ctx *c, int x, int y, int inner, view_rect card)
     int hint_h = c->small_px * 3 / 2, hint_y = buttons_y - c->gap / 2 - hint_h;
     int room = hint_y - c->gap / 2 - y;
     text_opts body = {c->body_px, true, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
-    y += add_text_fit(c, x, y, inner, room * 11 / 20, c->a->staff.de, body) + c->gap / 2;
+    y += view_add_text_fit(c, x, y, inner, room * 11 / 20, c->a->staff.de, body) + c->gap / 2;
     body.bold = false;
     body.color = MUTED;
-    add_text_fit(c, x, y, inner, hint_y - c->gap / 2 - y, c->a->staff.en, body);
+    view_add_text_fit(c, x, y, inner, hint_y - c->gap / 2 - y, c->a->staff.en, body);
     text_opts hint = {c->small_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, MUTED, true};
-    add_text_fit(c, x, hint_y, inner, hint_h,
+    view_add_text_fit(c, x, hint_y, inner, hint_h,
                  c->a->staff.holding ? "Weiter gedrückt halten … · Keep holding …"
                                        : "Zum Installieren 2 Sekunden gedrückt halten · Hold 2 seconds to install",
                  hint);
@@ -1441,14 +1182,14 @@ static void service_question(ctx *c, int x, int y, int inner, view_rect card)
     view_rect older = portrait ? (view_rect){x, buttons_y + button_h + c->gap, bw, button_h}
                                : (view_rect){x + bw + c->gap, buttons_y, bw, button_h};
     staff_button(c, keep, BRAND, WHITE, APP_EV_SERVICE_KEEP, "Aktuelle Version behalten", "Keep current version");
-    add_rect(c, (view_rect){older.x - 3, older.y - 3, older.w + 6, older.h + 6}, ALARM_TEXT, c->radius);
+    view_add_rect(c, (view_rect){older.x - 3, older.y - 3, older.w + 6, older.h + 6}, ALARM_TEXT, c->radius);
     view_cmd *hold = staff_button(c, older, WHITE, ALARM_TEXT, APP_EV_SERVICE_HOLD,
                                   "Ältere Version trotzdem installieren", "Install older version anyway");
     if (hold)
         hold->on_press = true;
     int foot = older.h / 8, done = (int)((long)older.w * (long)c->a->staff.hold_ms / APP_HOLD_MS);
     if (c->a->staff.holding && done > 0)
-        add_rect(c, (view_rect){older.x, older.y + older.h - foot, done < older.w ? done : older.w, foot},
+        view_add_rect(c, (view_rect){older.x, older.y + older.h - foot, done < older.w ? done : older.w, foot},
                  ALARM_TEXT, 0);
 }
 
@@ -1458,13 +1199,13 @@ static void service_question(ctx *c, int x, int y, int inner, view_rect card)
 static void service_overlay(ctx *c)
 {
     const app *a = c->a;
-    view_cmd *shade = add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0,
+    view_cmd *shade = view_add_button(c, (view_rect){0, 0, c->w, c->h}, SHADE, 0,
                                  a->staff.done && !a->staff.ask ? APP_EV_SERVICE_CLOSE : APP_EV_TICK, NULL, 0);
     if (shade)
         shade->color = SHADE;
     int w = c->w * (c->portrait ? 90 : 85) / 100, h = c->h * (a->staff.ask ? 90 : 70) / 100;
     view_rect card = {(c->w - w) / 2, (c->h - h) / 2, w, h};
-    add_rect(c, card, WHITE, c->radius * 2);
+    view_add_rect(c, card, WHITE, c->radius * 2);
     bool rtl = c->rtl;
     c->rtl = false;
     int x = card.x + c->margin, inner = w - 2 * c->margin, y = card.y + c->margin;
@@ -1478,8 +1219,8 @@ static void service_overlay(ctx *c)
                      : a->staff.ask || a->staff.notice ? LATER_AMBER
                      : a->staff.ok                       ? OPEN_GREEN
                                                            : ALARM_TEXT;
-    add_icon(c, x, y, c->title_px * 3 / 2, icon, tone);
-    y += add_text_fit(c, x + c->title_px * 2, y, inner - c->title_px * 2, c->title_px * 3 / 2,
+    view_add_icon(c, x, y, c->title_px * 3 / 2, icon, tone);
+    y += view_add_text_fit(c, x + c->title_px * 2, y, inner - c->title_px * 2, c->title_px * 3 / 2,
                       a->staff.notice ? "Inhaltspaket beim Start · Content pack at start"
                                         : "Inhalte aktualisieren · Content update",
                       title) +
@@ -1487,35 +1228,35 @@ static void service_overlay(ctx *c)
     text_opts body = {c->body_px, false, TEXT_DIR_LTR, TEXT_ALIGN_START, INK, false};
     if (!a->staff.done) {
         bool copying = a->staff.progress >= 0;
-        y += add_text(c, x, y, inner, 0,
+        y += view_add_text(c, x, y, inner, 0,
                       copying ? "Das Inhaltspaket wird geprüft und kopiert. Den Stick bitte stecken lassen."
                               : "Der USB-Stick wird gelesen …",
                       body) +
              c->gap / 2;
         body.color = MUTED;
-        y += add_text(c, x, y, inner, 0,
+        y += view_add_text(c, x, y, inner, 0,
                       copying ? "Checking and copying the content pack. Please leave the stick in."
                               : "Reading the USB stick …",
                       body) +
              c->gap * 2;
         int bar_h = c->body_px;
-        add_rect(c, (view_rect){x, y, inner, bar_h}, BORDER, bar_h / 2);
+        view_add_rect(c, (view_rect){x, y, inner, bar_h}, BORDER, bar_h / 2);
         int done = copying ? inner * a->staff.progress / 1000 : 0;
         if (done > 0)
-            add_rect(c, (view_rect){x, y, done, bar_h}, BRAND, bar_h / 2);
+            view_add_rect(c, (view_rect){x, y, done, bar_h}, BRAND, bar_h / 2);
     } else if (a->staff.ask) {
         service_question(c, x, y, inner, card);
     } else {
         /* Long sentences (a start notice names files) shrink rather than spill off the card. */
         int close_h = c->small_px * 3 / 2, room = card.y + card.h - c->margin - close_h - c->gap - y;
         body.bold = true;
-        y += add_text_fit(c, x, y, inner, room / 2, a->staff.de, body) + c->gap;
+        y += view_add_text_fit(c, x, y, inner, room / 2, a->staff.de, body) + c->gap;
         body.bold = false;
-        y += add_text_fit(c, x, y, inner, card.y + card.h - c->margin - close_h - c->gap - y, a->staff.en, body) +
+        y += view_add_text_fit(c, x, y, inner, card.y + card.h - c->margin - close_h - c->gap - y, a->staff.en, body) +
              c->gap * 2;
         body.color = MUTED;
         body.size = c->small_px;
-        add_text(c, x, y, inner, 0, "Zum Schließen tippen · Tap to close", body);
+        view_add_text(c, x, y, inner, 0, "Zum Schließen tippen · Tap to close", body);
     }
     c->rtl = rtl;
 }
@@ -1538,6 +1279,12 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
     setup(&c, width, height, dpi, app_language(a), a->large_text, a->pack && pack_get_meta(a->pack)->demo,
           app_current(a)->screen == APP_SCREEN_KEYPAD || app_current(a)->screen == APP_SCREEN_SEARCH);
     c.scroll = app_current(a)->scroll;
+    if (a->pack && app_current(a)->screen == APP_SCREEN_SEARCH && !a->keyboard_hidden) {
+        c.search_bar = true;
+        c.header_h = at_least(c.base * 11 / 100, c.touch);
+        c.content.y = c.header_h + c.band_h;
+        c.content.h = height - c.content.y;
+    }
     if (!a->pack) {
         i18n_set_language("en");
         no_content_screen(&c);
@@ -1558,15 +1305,15 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
         else if (here->screen == APP_SCREEN_PAGE)
             used = page_screen(&c, y);
         else if (here->screen == APP_SCREEN_KEYPAD)
-            used = keypad_screen(&c, y);
+            used = view_keypad_screen(&c, y);
         else if (here->screen == APP_SCREEN_ABOUT)
             used = about_screen(&c, y);
         if (here->screen == APP_SCREEN_SEARCH && a->keyboard_hidden) {
-            used = search_screen(&c, y);
+            used = view_search_screen(&c, y);
             clip_content(&c, 0, area);
         } else if (here->screen == APP_SCREEN_SEARCH) {
             int first = out->count;
-            int top = keyboard(&c);
+            int top = view_keyboard(&c);
             /* Results scroll between the search box and the keyboard. */
             view_cmd keys[VIEW_MAX_CMDS / 2];
             int nkeys = out->count - first;
@@ -1576,7 +1323,7 @@ void view_build(view_list *out, const app *a, text_fonts *fonts, int width, int 
             out->count = first;
             area.h = top - area.y;
             c.content.h = area.h;
-            used = search_screen(&c, y);
+            used = view_search_screen(&c, y);
             clip_content(&c, 0, area);
             for (int i = 0; i < nkeys && out->count < VIEW_MAX_CMDS; i++)
                 out->cmds[out->count++] = keys[i];

@@ -47,3 +47,7 @@ int view_fidel_forms(uint32_t base, uint32_t *out)
     }
     return n;
 }
+
+bool view_script_is_latin(const pack_language *lang) { return !lang || !strcmp(lang->script, "Latn"); }
+
+const char *const *view_keyboard_latin_rows(void) { return GERMAN; }

@@ -598,10 +598,9 @@ TEST(session_search_keyboard_can_be_put_away)
     session *s = test_visit(p, "ar", 800, 480);
     run(s, "key search");
     run(s, "type ال");
-    int rows_with_keys = 0, rows_without = 0;
+    int rows_without = 0;
     const view_list *l = session_display(s);
-    for (int i = 0; i < l->count; i++)
-        rows_with_keys += l->cmds[i].button && l->cmds[i].tap.type == APP_EV_OPEN && l->cmds[i].clip.w;
+    int area_with_keys = l->scroll_area.h;
     CHECK(button(s, APP_EV_TYPE, NULL) != NULL);
     tap_button(s, APP_EV_KEYBOARD, NULL);
     CHECK(s->app.keyboard_hidden);
@@ -610,7 +609,8 @@ TEST(session_search_keyboard_can_be_put_away)
     for (int i = 0; i < l->count; i++)
         rows_without += l->cmds[i].button && l->cmds[i].tap.type == APP_EV_OPEN && l->cmds[i].clip.w;
     /* The pages found take the keyboard's room. */
-    CHECK(rows_without > rows_with_keys);
+    CHECK(l->scroll_area.h > area_with_keys * 3 / 2);
+    CHECK(rows_without >= 3);
     CHECK_STR(s->app.typed, "ال");
     /* A tap on the search box brings the keyboard back, with the words still there. */
     tap_button(s, APP_EV_KEYBOARD, NULL);
@@ -623,6 +623,139 @@ TEST(session_search_keyboard_can_be_put_away)
     run(s, "key search");
     CHECK(!s->app.keyboard_hidden);
     session_free(s);
+    pack_close(p);
+}
+
+/* The first keyboard key's top: where the pages found must end to be seen. */
+static int keys_top(const view_list *l)
+{
+    int top = l->height;
+    for (int i = 0; i < l->count; i++)
+        if (l->cmds[i].button && (l->cmds[i].tap.type == APP_EV_TYPE || l->cmds[i].tap.type == APP_EV_FIDEL) &&
+            l->cmds[i].rect.y < top)
+            top = l->cmds[i].rect.y;
+    return top;
+}
+
+static bool within(view_rect inner, view_rect outer)
+{
+    return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
+           inner.y + inner.h <= outer.y + outer.h;
+}
+
+/* Issue 19: with the keyboard up, a visitor sees what the words found: at least three pages,
+ * each row whole above the keys, a fingertip high, with its title inside it, in every language
+ * and on every supported screen. */
+TEST(session_search_shows_three_pages_found_above_the_keys_on_every_screen)
+{
+    static const struct {
+        const char *lang, *words;
+    } searches[] = {{"ar", "الط"}, {"prs", "داک"}, {"ti", "ሓ"}, {"de", "arzt"}, {"en", "doc"}, {"uk", "мов"}};
+    static const int sizes[][2] = {{800, 480}, {1280, 800}, {1920, 1080}, {720, 1280}, {1080, 1920}};
+    pack *p = demo();
+    for (size_t k = 0; k < sizeof searches / sizeof searches[0]; k++) {
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+            session *s = test_visit(p, searches[k].lang, sizes[z][0], sizes[z][1]);
+            run(s, "key search");
+            char line[64];
+            snprintf(line, sizeof line, "type %s", searches[k].words);
+            run(s, line);
+            CHECK(s->app.found_count >= 3);
+            const view_list *l = session_display(s);
+            int top = keys_top(l), touch = view_touch_px(session_dpi(s)), whole = 0;
+            CHECK(top < l->height); /* the keyboard is up */
+            for (int i = 0; i < l->count; i++) {
+                const view_cmd *row = &l->cmds[i];
+                if (!row->button || row->tap.type != APP_EV_OPEN || !row->clip.w || !within(row->rect, row->clip) ||
+                    row->rect.y + row->rect.h > top || row->rect.h < touch)
+                    continue;
+                bool titled = false;
+                for (int j = i + 1; j < l->count && !titled; j++)
+                    titled = l->cmds[j].kind == VIEW_TEXT && within(l->cmds[j].rect, row->rect) &&
+                             l->cmds[j].text && l->cmds[j].text[0];
+                whole += titled;
+            }
+            if (whole < 3) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "%s at %dx%d: %d pages found in sight above the keys", searches[k].lang,
+                         sizes[z][0], sizes[z][1], whole);
+                test_fail(__FILE__, __LINE__, msg);
+            }
+            session_free(s);
+        }
+    }
+    pack_close(p);
+}
+
+/* Issue 19: German words (Jobcenter, BAMF) are typed in Latin letters from every keyboard:
+ * one key away, left to right also on a right-to-left screen, and the same key goes back. */
+TEST(session_search_latin_letters_are_one_key_away_in_every_script)
+{
+    pack *p = demo();
+    static const char *const others[] = {"ar", "prs", "ti", "uk"};
+    for (size_t k = 0; k < sizeof others / sizeof others[0]; k++) {
+        session *s = test_visit(p, others[k], 800, 480);
+        run(s, "key search");
+        CHECK(button(s, APP_EV_TYPE, "q") == NULL);
+        tap_button(s, APP_EV_LATIN, NULL);
+        CHECK(s->app.keyboard_latin);
+        const view_cmd *q = button(s, APP_EV_TYPE, "q"), *pkey = button(s, APP_EV_TYPE, "p");
+        CHECK(q && pkey && q->rect.x < pkey->rect.x);
+        tap_button(s, APP_EV_TYPE, "j");
+        tap_button(s, APP_EV_TYPE, "o");
+        tap_button(s, APP_EV_TYPE, "b");
+        CHECK_STR(s->app.typed, "job");
+        tap_button(s, APP_EV_LATIN, NULL);
+        CHECK(!s->app.keyboard_latin);
+        CHECK(button(s, APP_EV_TYPE, "q") == NULL);
+        CHECK_STR(s->app.typed, "job"); /* the words stay */
+        session_free(s);
+    }
+    session *s = test_visit(p, "de", 800, 480);
+    run(s, "key search");
+    CHECK(button(s, APP_EV_LATIN, NULL) == NULL); /* German is Latin already */
+    session_free(s);
+    pack_close(p);
+}
+
+/* Issue 19: words that find nothing are not a dead end: the keypad for a caseworker's code,
+ * the emergency numbers and the topics are offered, with the keyboard up and put away. */
+TEST(session_search_that_finds_nothing_offers_keypad_emergency_and_topics)
+{
+    pack *p = demo();
+    const pack_page *emergency = pack_page_of_kind(p, "emergency");
+    CHECK(emergency != NULL);
+    for (int hidden = 0; hidden < 2; hidden++) {
+        session *s = test_visit(p, "ar", 800, 480);
+        run(s, "key search");
+        run(s, "type ققققق");
+        CHECK(s->app.found_count == 0);
+        if (hidden)
+            tap_button(s, APP_EV_KEYBOARD, NULL);
+        const view_list *l = session_display(s);
+        int keypad = 0, emergency_rows = 0, topics = 0;
+        for (int i = 0; i < l->count; i++) {
+            const view_cmd *c = &l->cmds[i];
+            if (!c->button || !c->clip.w)
+                continue; /* the header's emergency button does not count: rows do */
+            keypad += c->tap.type == APP_EV_KEYPAD;
+            emergency_rows += c->tap.type == APP_EV_OPEN && emergency && !strcmp(c->tap.arg, emergency->code);
+            const pack_page *page = c->tap.type == APP_EV_OPEN ? pack_page_find(p, c->tap.arg) : NULL;
+            topics += page && !page->parent[0] && strcmp(page->kind, "emergency");
+        }
+        CHECK(keypad == 1);
+        CHECK(emergency_rows == 1);
+        CHECK(topics >= (hidden ? 1 : 0)); /* with the keyboard up, the topics are further down */
+        CHECK(session_display(s)->scroll_max > 0 || topics >= 3);
+        const view_cmd *k = NULL;
+        for (int i = 0; i < l->count && !k; i++)
+            if (l->cmds[i].button && l->cmds[i].tap.type == APP_EV_KEYPAD && l->cmds[i].clip.w)
+                k = &l->cmds[i];
+        if (k)
+            session_tap(s, k->rect.x + k->rect.w / 2, k->rect.y + k->rect.h / 2);
+        CHECK(app_current(&s->app)->screen == APP_SCREEN_KEYPAD);
+        session_free(s);
+    }
     pack_close(p);
 }
 
