@@ -6,9 +6,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "import.h"
 #include "po.h"
+#include "session.h"
 #include "test.h"
+#include "view.h"
 
 static const char *const DEMO_LANGS[] = {"ar", "prs", "ti", "en", "uk"};
 #define DEMO_LANG_COUNT 5
@@ -660,4 +663,51 @@ TEST(po_import_keeps_a_byte_order_mark_and_other_header_keys)
     free(now);
     free(was);
     free(bom);
+}
+
+static void kiosk_event(session *s, app_event_type type, const char *arg)
+{
+    app_event ev = {.type = type};
+    snprintf(ev.arg, sizeof ev.arg, "%s", arg ? arg : "");
+    app_handle(&s->app, &ev);
+}
+
+/* The kiosk tells a reader that a page is a machine draft, and the about page counts them per
+ * language; a page reviewed through a PO file loses its mark. */
+TEST(po_kiosk_marks_machine_drafts_and_counts_them_on_the_about_page)
+{
+    const char *src = demo_copy("po-kiosk");
+    char po[700], pack_path[700];
+    snprintf(po, sizeof po, "%s/../kiosk-ar.po", src);
+    char *text = export_read(src, "ar", po);
+    if (!text)
+        return;
+    text = review_page(text, "210");
+    CHECK(write_file(po, text));
+    free(text);
+    po_import_result r;
+    err e;
+    CHECK(po_import(src, po, &r, NULL, &e));
+    snprintf(pack_path, sizeof pack_path, "%s/../kiosk.pack", src);
+    CHECK(pack_build(src, pack_path, &e));
+    pack *p = pack_open(pack_path, &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    const char *mark = "ترجمة آلية، لم يراجعها إنسان بعد"; /* locales/ar.po */
+    session *s = test_visit(p, "ar", 800, 480);
+    kiosk_event(s, APP_EV_OPEN, "200");
+    CHECK(view_find_text(session_display(s), mark) != NULL);
+    kiosk_event(s, APP_EV_OPEN, "210"); /* reviewed */
+    CHECK(view_find_text(session_display(s), mark) == NULL);
+    session_free(s);
+    s = test_visit(p, "ar", 1080, 1920); /* the about page whole, nothing below the fold */
+    kiosk_event(s, APP_EV_ABOUT, NULL);
+    const view_list *l = session_display(s);
+    CHECK(view_find_text(l, "الترجمات") != NULL);
+    /* 41 pages, 40 of them machine drafts, in Arabic: in the pack's digits for Arabic (latn). */
+    CHECK(view_find_text(l, "\u2068العربية\u2069: 41 صفحة، 40 منها مترجمة آليًا") != NULL);
+    CHECK(view_find_text(l, "\u2068ትግርኛ\u2069: 41 صفحة، 41 منها مترجمة آليًا") != NULL);
+    session_free(s);
+    pack_close(p);
 }
