@@ -492,7 +492,9 @@ static int cmd_check(int argc, char **argv)
         "content/SCHEMA.md, invisible direction controls, missing, outdated and machine-drafted\n"
         "translations, characters no bundled font covers, titles too long for a tile at 800x480,\n"
         "unknown icons), then a table\n"
-        "per language. For a pack (a file): checks it opens as a valid pack, that every text keeps the\n"
+        "per language, and one of translation units (titles, headings, list items, paragraphs:\n"
+        "translated, reviewed, machine-drafted, outdated, missing, words to do; docs/translating.md).\n"
+        "For a pack (a file): checks it opens as a valid pack, that every text keeps the\n"
         "limits a kiosk has (content/SCHEMA.md), and prints the table.\n"
         "Exit status 0 when there is no error (warnings allowed), 1 when there is one.\n";
     if (help_asked(argc, argv, help))

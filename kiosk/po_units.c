@@ -240,20 +240,22 @@ static bool pair_blocks(po_page *pg, const char (*from)[PO_HASH], int *pair)
     for (int j = 0; j < n; j++)
         pair[j] = -1;
     int *len = calloc((size_t)(n + 1) * (size_t)(m + 1), sizeof *len);
-    if (!len)
+    char (*gh)[PO_HASH] = calloc(n ? (size_t)n : 1, sizeof *gh);
+    if (!len || !gh) {
+        free(len);
+        free(gh);
         return false;
+    }
+    for (int j = 0; j < n; j++)
+        po_hash(pg->gblocks[j].text, gh[j]);
 #define L(a, b) len[(size_t)(a) * (size_t)(m + 1) + (size_t)(b)]
     for (int j = n - 1; j >= 0; j--)
         for (int k = m - 1; k >= 0; k--) {
-            char gh[PO_HASH];
-            po_hash(pg->gblocks[j].text, gh);
-            L(j, k) = !strcmp(gh, from[k]) ? L(j + 1, k + 1) + 1
+            L(j, k) = !strcmp(gh[j], from[k]) ? L(j + 1, k + 1) + 1
                                            : (L(j + 1, k) > L(j, k + 1) ? L(j + 1, k) : L(j, k + 1));
         }
     for (int j = 0, k = 0; j < n && k < m;) {
-        char gh[PO_HASH];
-        po_hash(pg->gblocks[j].text, gh);
-        if (!strcmp(gh, from[k]) && L(j, k) == L(j + 1, k + 1) + 1)
+        if (!strcmp(gh[j], from[k]) && L(j, k) == L(j + 1, k + 1) + 1)
             pair[j++] = k++;
         else if (L(j + 1, k) >= L(j, k + 1))
             j++;
@@ -262,6 +264,7 @@ static bool pair_blocks(po_page *pg, const char (*from)[PO_HASH], int *pair)
     }
 #undef L
     free(len);
+    free(gh);
     /* The gaps between anchors, in order. */
     int last_k = -1;
     for (int j = 0; j < n;) {

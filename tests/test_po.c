@@ -711,3 +711,79 @@ TEST(po_kiosk_marks_machine_drafts_and_counts_them_on_the_about_page)
     session_free(s);
     pack_close(p);
 }
+
+TEST(po_import_corrects_the_language_name_in_its_line_only)
+{
+    const char *src = demo_copy("po-name");
+    char po[700], path[700];
+    snprintf(po, sizeof po, "%s/../name-uk.po", src);
+    char *text = export_read(src, "uk", po);
+    if (!text)
+        return;
+    text = replace_msgstr(text, "language/uk", "\"Українська\"", "\"Українська мова\"");
+    CHECK(write_file(po, text));
+    free(text);
+    po_import_result r;
+    err e;
+    CHECK(po_import(src, po, &r, NULL, &e));
+    snprintf(path, sizeof path, "%s/region.txt", src);
+    char *now = test_read_file(path, NULL), *was = test_read_file("content/kaiserslautern/region.txt", NULL);
+    CHECK(now && strstr(now, "\nlanguage: uk | Українська мова | ltr | Cyrl | latn\n"));
+    /* Nothing else of region.txt moved. */
+    now = replace(now, NULL, "Українська мова", "Українська");
+    CHECK_STR(now, was);
+    free(now);
+    free(was);
+}
+
+TEST(po_a_german_paragraph_added_before_keeps_the_units_after_it)
+{
+    const char *src = demo_copy("po-insert");
+    char po[700], path[700];
+    snprintf(po, sizeof po, "%s/../insert-en.po", src);
+    char *text = export_read(src, "en", po);
+    if (!text)
+        return;
+    text = review_page(text, "210");
+    CHECK(write_file(po, text));
+    free(text);
+    po_import_result r;
+    err e;
+    CHECK(po_import(src, po, &r, NULL, &e));
+    /* Staff put a new paragraph at the top of page 210's German. */
+    snprintf(path, sizeof path, "%s/pages/210-anerkennung/de.txt", src);
+    char *de = test_read_file(path, NULL);
+    char *body = de ? strstr(de, "\n\n") : NULL;
+    CHECK(body != NULL);
+    if (!body)
+        return;
+    size_t size = strlen(de) + 64;
+    char *with = malloc(size);
+    snprintf(with, size, "%.*s\n\nEin neuer erster Absatz.%s", (int)(body - de), de, body);
+    CHECK(write_file(path, with));
+    free(with);
+    free(de);
+    char *after = export_read(src, "en", po);
+    char *list = after ? fuzzy_list(after) : NULL;
+    /* The new paragraph is missing (not fuzzy: no old translation of it), and no other unit of
+     * page 210 is fuzzy: each still has the translation of its own German. */
+    CHECK(list && !strstr(list, "210/"));
+    size_t start, end;
+    CHECK(after && entry_span(after, "210/paragraph-1", &start, &end) &&
+          memmem(after + start, end - start, "msgid \"Ein neuer erster Absatz.\"\nmsgstr \"\"", 41));
+    CHECK(after && entry_span(after, "210/paragraph-2", &start, &end) &&
+          memmem(after + start, end - start, "msgstr \"\"\n\"Did you learn", 24));
+    /* Translated, it goes before the first paragraph of the English file. */
+    after = replace_msgstr(after, "210/paragraph-1", "msgstr \"\"", "msgstr \"A new first paragraph.\"");
+    CHECK(write_file(po, after));
+    free(after);
+    free(list);
+    CHECK(po_import(src, po, &r, NULL, &e));
+    snprintf(path, sizeof path, "%s/pages/210-anerkennung/en.txt", src);
+    char *en = test_read_file(path, NULL);
+    CHECK(en && strstr(en, "\n\nA new first paragraph.\n\nDid you learn a profession"));
+    free(en);
+    pack_report rep = {0};
+    CHECK(pack_check_sources(src, &rep));
+    pack_report_free(&rep);
+}
