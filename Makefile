@@ -6,7 +6,8 @@ DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libvorbis-dev libsqlite3-dev \
 	libfribidi-dev libicu-dev libharfbuzz-dev libfreetype-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev libssl-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
-	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev
+	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev \
+	libgettextpo-dev
 
 PKGS := sdl2 SDL2_ttf SDL2_image harfbuzz freetype2 vorbisfile sqlite3 fribidi icu-uc libsodium libcrypto libsystemd libqrencode libxml-2.0 json-c libdrm
 
@@ -22,7 +23,8 @@ ASAN := $(BUILD)/asan
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
 DEFS := -D_GNU_SOURCE -DWW_DATADIR='"$(DATADIR)"' -DWW_LOCALEDIR='"$(LOCALEDIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libgettextpo (the translators' PO files, kiosk/po*.c) has no pkg-config file.
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgettextpo -lm
 
 CFLAGS ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -246,7 +248,7 @@ ifeq ($(origin BUILD),command line)
 # The inner make: the board's compiler and the board's libraries.
 CC := $(CROSS)-gcc
 PKG_CFLAGS = $(shell $(CROSS)-pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(CROSS)-pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS = $(shell $(CROSS)-pkg-config --libs $(PKGS) 2>/dev/null) -lgettextpo -lm
 else
 .DEFAULT_GOAL := cross
 ifneq ($(filter-out cross deps-arm64 install-arm64 check-arm64,$(MAKECMDGOALS)),)
