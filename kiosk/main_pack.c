@@ -537,10 +537,10 @@ static int cmd_check(int argc, char **argv)
     bool ok = check_sources(argv[2], fonts, &r);
     check_print(&r, stdout);
     if (ok) {
-        po_stats stats[PACK_LANGUAGES_MAX];
-        int n = po_stats_all(argv[2], stats, PACK_LANGUAGES_MAX, &e);
+        po_stats units[PACK_LANGUAGES_MAX];
+        int n = po_stats_all(argv[2], units, PACK_LANGUAGES_MAX, &e);
         if (n >= 0)
-            po_stats_print(stats, n, stdout);
+            po_stats_print(units, n, stdout);
     }
     pack_report_free(&r);
     text_fonts_close(fonts);
