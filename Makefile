@@ -7,6 +7,7 @@ DEB_PACKAGES := build-essential pkg-config gettext \
 	libfribidi-dev libicu-dev libharfbuzz-dev libfreetype-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev libssl-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
 	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev \
+	libgettextpo-dev \
 	libcairo2-dev libpango1.0-dev libfontconfig-dev poppler-utils
 
 PKGS := sdl2 SDL2_ttf SDL2_image harfbuzz freetype2 vorbisfile sqlite3 fribidi icu-uc libsodium libcrypto libsystemd libqrencode libxml-2.0 json-c libdrm
@@ -26,7 +27,8 @@ ASAN := $(BUILD)/asan
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
 DEFS := -D_GNU_SOURCE -DWW_DATADIR='"$(DATADIR)"' -DWW_LOCALEDIR='"$(LOCALEDIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+# libgettextpo (the translators' PO files, kiosk/po*.c) has no pkg-config file.
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgettextpo -lm
 HANDOUT_CFLAGS = $(shell pkg-config --cflags $(HANDOUT_PKGS) 2>/dev/null)
 HANDOUT_LIBS = $(shell pkg-config --libs $(HANDOUT_PKGS) 2>/dev/null)
 
@@ -257,7 +259,7 @@ ifeq ($(origin BUILD),command line)
 # The inner make: the board's compiler and the board's libraries.
 CC := $(CROSS)-gcc
 PKG_CFLAGS = $(shell $(CROSS)-pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell $(CROSS)-pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS = $(shell $(CROSS)-pkg-config --libs $(PKGS) 2>/dev/null) -lgettextpo -lm
 HANDOUT_CFLAGS = $(shell $(CROSS)-pkg-config --cflags $(HANDOUT_PKGS) 2>/dev/null)
 HANDOUT_LIBS = $(shell $(CROSS)-pkg-config --libs $(HANDOUT_PKGS) 2>/dev/null)
 else

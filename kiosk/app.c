@@ -12,8 +12,10 @@ static void reset_visit(app *a)
     pack *p = a->pack;
     /* A staff overlay outlives the visit: staff read it after the kiosk went quiet. */
     app_staff staff = a->staff;
+    app_counts counts = a->counts;
     memset(a, 0, sizeof *a);
     a->staff = staff;
+    a->counts = counts;
     a->pack = p;
     a->weekday = weekday;
     a->minute = minute;
@@ -23,6 +25,42 @@ static void reset_visit(app *a)
     a->stack[0].screen = APP_SCREEN_LANGUAGE;
     a->depth = 1;
     a->generation = generation + 1;
+}
+
+const char *app_metric_name(app_metric m)
+{
+    static const char *const names[APP_METRIC_COUNT] = {
+        "visit", "language", "page", "search", "search-empty", "read-aloud", "keypad-unknown", "german-beside",
+        "idle-reset"};
+    return m >= 0 && m < APP_METRIC_COUNT ? names[m] : "";
+}
+
+static void count(app *a, app_metric metric, const char *lang, const char *page)
+{
+    app_counts *k = &a->counts;
+    int hour = a->minute >= 0 && a->minute < 1440 ? a->minute / 60 : 0;
+    lang = lang ? lang : "";
+    page = page ? page : "";
+    for (int i = 0; i < k->count; i++) {
+        app_count *c = &k->c[i];
+        if (c->metric == metric && c->hour == hour && !strcmp(c->date, a->date) && !strcmp(c->lang, lang) &&
+            !strcmp(c->page, page)) {
+            c->n++;
+            return;
+        }
+    }
+    if (k->count == APP_COUNTS_MAX) {
+        k->lost++;
+        return;
+    }
+    app_count *c = &k->c[k->count++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->date, sizeof c->date, "%s", a->date);
+    c->hour = hour;
+    c->metric = metric;
+    snprintf(c->lang, sizeof c->lang, "%s", lang);
+    snprintf(c->page, sizeof c->page, "%s", page);
+    c->n = 1;
 }
 
 void app_init(app *a, pack *p, unsigned long idle_ms)
@@ -142,6 +180,11 @@ static void choose_language(app *a, const char *code)
     if (!a->pack || !pack_language_find(a->pack, code))
         return;
     snprintf(a->lang, sizeof a->lang, "%s", code);
+    if (!a->visit_counted) {
+        count(a, APP_METRIC_VISIT, NULL, NULL);
+        a->visit_counted = true;
+    }
+    count(a, APP_METRIC_LANGUAGE, code, NULL);
     /* Typed words belong to the old language's keyboard. */
     a->typed[0] = 0;
     a->fidel_base = 0;
@@ -159,6 +202,7 @@ static void open_page(app *a, const char *code)
     if (a->depth < 2)
         push(a, APP_SCREEN_HOME, NULL);
     push(a, APP_SCREEN_PAGE, code);
+    count(a, APP_METRIC_PAGE, a->lang, code);
 }
 
 static void open_tool(app *a, app_screen screen)
@@ -208,6 +252,7 @@ static void enter(app *a)
         return;
     if (!pack_page_find(a->pack, a->typed)) {
         a->no_such_page = true;
+        count(a, APP_METRIC_KEYPAD_UNKNOWN, a->lang, NULL);
         return;
     }
     char code[PACK_CODE_MAX];
@@ -215,6 +260,7 @@ static void enter(app *a)
     a->depth--;
     a->typed[0] = 0;
     push(a, APP_SCREEN_PAGE, code);
+    count(a, APP_METRIC_PAGE, a->lang, code);
 }
 
 void app_recording(const app *a, char hash[65])
@@ -240,6 +286,7 @@ static void read_aloud(app *a)
         return; /* no recording here: the key does nothing, as there is no button */
     snprintf(a->reading_page, sizeof a->reading_page, "%s", top(a)->page);
     snprintf(a->reading_lang, sizeof a->reading_lang, "%s", a->lang);
+    count(a, APP_METRIC_READ_ALOUD, a->lang, a->reading_page);
 }
 
 /* A reading belongs to the page and language it was started on: whatever takes them off the
@@ -269,8 +316,10 @@ static void handle(app *a, const app_event *ev)
                 a->staff.confirmed = true;
             }
         }
-        if (a->depth > 1 && a->now_ms - a->last_input_ms >= a->idle_ms)
+        if (a->depth > 1 && a->now_ms - a->last_input_ms >= a->idle_ms) {
+            count(a, APP_METRIC_IDLE_RESET, NULL, NULL);
             reset_visit(a);
+        }
         else if (app_countdown(a) != before)
             a->generation++;
         return;
@@ -402,6 +451,8 @@ static void handle(app *a, const app_event *ev)
         break;
     case APP_EV_TOGGLE_GERMAN:
         a->show_german = !a->show_german;
+        if (a->show_german)
+            count(a, APP_METRIC_GERMAN_BESIDE, a->lang, NULL);
         break;
     case APP_EV_TOGGLE_LARGE:
         a->large_text = !a->large_text;
@@ -444,7 +495,17 @@ static void refresh_search(app *a)
 
 void app_handle(app *a, const app_event *ev)
 {
+    /* A search counts once, when the visitor leaves the search screen with words typed. */
+    bool searching = top(a)->screen == APP_SCREEN_SEARCH && a->typed[0];
+    bool found = a->found_count > 0;
+    char lang[PACK_LANG_MAX];
+    snprintf(lang, sizeof lang, "%s", a->lang);
     handle(a, ev);
+    if (searching && top(a)->screen != APP_SCREEN_SEARCH) {
+        count(a, APP_METRIC_SEARCH, lang, NULL);
+        if (!found)
+            count(a, APP_METRIC_SEARCH_EMPTY, lang, NULL);
+    }
     stop_reading_elsewhere(a);
     refresh_search(a);
 }

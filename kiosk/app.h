@@ -27,6 +27,40 @@ typedef enum app_screen {
     APP_SCREEN_ABOUT, /* who made the content, where it comes from, its licence, versions */
 } app_screen;
 
+/* Usage figures (docs/privacy.md): what visitors did, counted per hour of a day; never in
+ * what order, never what they typed. The app counts; the session moves the counts into the
+ * kiosk's usage file (usage.h) and empties them. */
+typedef enum app_metric {
+    APP_METRIC_VISIT,          /* a language chosen on the language screen: a visit began */
+    APP_METRIC_LANGUAGE,       /* lang: a language chosen (also a change during a visit) */
+    APP_METRIC_PAGE,           /* lang, page: a page opened */
+    APP_METRIC_SEARCH,         /* lang: words on the search screen when the visitor left it */
+    APP_METRIC_SEARCH_EMPTY,   /* lang: ... and they had found nothing */
+    APP_METRIC_READ_ALOUD,     /* lang, page: a recording started */
+    APP_METRIC_KEYPAD_UNKNOWN, /* lang: a code typed on the keypad that no page has */
+    APP_METRIC_GERMAN_BESIDE,  /* lang: German switched on beside the language */
+    APP_METRIC_IDLE_RESET,     /* a visit ended by the idle timer (not by "back") */
+    APP_METRIC_COUNT
+} app_metric;
+
+/* Stable names, as stored and exported: "visit", "language", "page", ... */
+const char *app_metric_name(app_metric m);
+
+typedef struct app_count {
+    char date[11]; /* YYYY-MM-DD of the kiosk's clock, "" before it was set */
+    int hour;      /* 0-23 */
+    app_metric metric;
+    char lang[PACK_LANG_MAX], page[PACK_CODE_MAX]; /* "" where the metric has none */
+    int n;
+} app_count;
+
+#define APP_COUNTS_MAX 64
+typedef struct app_counts {
+    app_count c[APP_COUNTS_MAX];
+    int count;
+    unsigned long lost; /* counts that found no room (the session empties them at each visit's end) */
+} app_counts;
+
 typedef struct app_place {
     app_screen screen;
     char page[PACK_CODE_MAX]; /* APP_SCREEN_PAGE only */
@@ -86,6 +120,9 @@ typedef struct app {
     unsigned long now_ms, last_input_ms, idle_ms;
     unsigned long generation; /* changes whenever what the view shows may have changed */
     unsigned long scrolls;    /* how many of those changes moved only the scroll of the screen on top */
+    /* Usage figures not yet saved; they outlive the visit, like the staff overlay. */
+    app_counts counts;
+    bool visit_counted;
 } app;
 
 typedef enum app_event_type {

@@ -38,6 +38,9 @@ static const char USAGE[] =
     "  --clock 'YYYY-MM-DD HH:MM'  pretend it is this local time (screenshots, tests)\n"
     "  --usb-dir DIR       watch for USB sticks mounted under DIR and install signed packs from\n"
     "                      them (needs --data-dir and --trusted-keys; docs/update.md)\n"
+    "  --usage-stats       count anonymous usage figures in the data directory (needs --data-dir;\n"
+    "                      docs/privacy.md) and write them to staff sticks\n"
+    "  --kiosk-id NAME     this kiosk's name on receipts and figures (default: the host name)\n"
     "  --trusted-keys DIR  minisign public keys (*.pub) a pack must be signed with\n"
     "  --region NAME       accept packs of this region only (default: the installed pack's)\n"
     "  --screenshot FILE   draw one screen into a PNG file and exit (no display needed)\n"
@@ -51,7 +54,8 @@ typedef struct options {
     const char *data_dir;
     const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
     const char *usb_dir, *keys, *region, *mountinfo, *screen_hours;
-    bool window;
+    const char *kiosk_id;
+    bool window, usage_stats;
     int width, height, dpi, rotation;
     double screen_inches;
     unsigned long idle_ms;
@@ -66,6 +70,10 @@ static bool parse(int argc, char **argv, options *o)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(USAGE, stdout);
             exit(0);
+        } else if (!strcmp(a, "--usage-stats")) {
+            o->usage_stats = true;
+        } else if (next && !strcmp(a, "--kiosk-id")) {
+            o->kiosk_id = argv[++i];
         } else if (!strcmp(a, "--window")) {
             o->window = true;
         } else if (next && !strcmp(a, "--size")) {
@@ -246,12 +254,22 @@ int main(int argc, char **argv)
     s.dpi = o.dpi;
     s.screen_inches = o.screen_inches;
     if (o.data_dir && o.keys) {
-        s.updates = (update_options){.data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region};
+        s.updates = (update_options){
+            .data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region, .kiosk_id = o.kiosk_id};
         s.demo_path = o.pack ? o.pack : demo;
         s.usb_root = o.usb_dir;
         s.mountinfo = o.mountinfo ? o.mountinfo : "/proc/self/mountinfo";
     } else if (o.usb_dir) {
         fprintf(stderr, "wegweiser: --usb-dir needs --data-dir and --trusted-keys; sticks are ignored\n");
+    }
+    if (o.usage_stats && !o.data_dir) {
+        fprintf(stderr, "wegweiser: --usage-stats needs --data-dir; no figures are counted\n");
+    } else if (o.usage_stats) {
+        /* Figures never stop a kiosk: without them it runs as before and says why. */
+        err ue;
+        s.usage = usage_open(o.data_dir, &ue);
+        if (!s.usage || ue.msg[0])
+            fprintf(stderr, "wegweiser: %s%s\n", ue.msg, s.usage ? "" : "; no figures are counted");
     }
     if (o.clock) {
         struct tm tm = {0};
@@ -316,6 +334,7 @@ int main(int argc, char **argv)
         status = 1;
     }
     session_free(&s);
+    usage_close(s.usage);
     pack_close(p);
     text_fonts_close(fonts);
     TTF_Quit();

@@ -13,7 +13,9 @@
 #include "import.h"
 #include "pack.h"
 #include "paths.h"
+#include "po.h"
 #include "sign.h"
+#include "stats.h"
 #include "text.h"
 #include "update.h"
 #include "verify.h"
@@ -32,6 +34,13 @@ static const char USAGE[] =
     "  verify PACK --pubkey PUBKEY\n"
     "                        every check a kiosk makes on PACK and PACK.minisig\n"
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
+    "  stats STICK_OR_FILE... -o REPORT [--csv] [--pack PACK]\n"
+    "                        the office's usage report from the figures kiosks wrote to sticks\n"
+    "  po-export SRC --lang L -o L.po | --pot -o REGION.pot | --stats\n"
+    "                        gettext PO files for translators (docs/translating.md)\n"
+    "  po-import SRC L.po    a translated PO file back into the sources\n"
+    "  recording-script SRC --lang L\n"
+    "                        the pages still to record in L, as a speaker reads them\n"
     "  layout --lang CODE    lay out paragraphs from standard input, one per line, and print\n"
     "                        each visual line in visual order\n"
     "  handout PACK --lang CODE [--pages 310,903|--all] -o FILE.pdf\n"
@@ -489,7 +498,9 @@ static int cmd_check(int argc, char **argv)
         "content/SCHEMA.md, invisible direction controls, missing, outdated and machine-drafted\n"
         "translations, characters no bundled font covers, titles too long for a tile at 800x480,\n"
         "unknown icons), then a table\n"
-        "per language. For a pack (a file): checks it opens as a valid pack, that every text keeps the\n"
+        "per language, and one of translation units (titles, headings, list items, paragraphs:\n"
+        "translated, reviewed, machine-drafted, outdated, missing, words to do; docs/translating.md).\n"
+        "For a pack (a file): checks it opens as a valid pack, that every text keeps the\n"
         "limits a kiosk has (content/SCHEMA.md), and prints the table.\n"
         "Exit status 0 when there is no error (warnings allowed), 1 when there is one.\n";
     if (help_asked(argc, argv, help))
@@ -528,6 +539,12 @@ static int cmd_check(int argc, char **argv)
     pack_report r = {0};
     bool ok = check_sources(argv[2], fonts, &r);
     check_print(&r, stdout);
+    if (ok) {
+        po_stats units[PACK_LANGUAGES_MAX];
+        int n = po_stats_all(argv[2], units, PACK_LANGUAGES_MAX, &e);
+        if (n >= 0)
+            po_stats_print(units, n, stdout);
+    }
     pack_report_free(&r);
     text_fonts_close(fonts);
     TTF_Quit();
@@ -639,10 +656,18 @@ int main(int argc, char **argv)
         return cmd_verify(argc, argv);
     if (!strcmp(argv[1], "import-integreat"))
         return import_main(argc, argv);
+    if (!strcmp(argv[1], "po-export"))
+        return po_export_main(argc, argv);
+    if (!strcmp(argv[1], "po-import"))
+        return po_import_main(argc, argv);
+    if (!strcmp(argv[1], "recording-script"))
+        return po_script_main(argc, argv);
     if (!strcmp(argv[1], "layout"))
         return cmd_layout(argc, argv);
     if (!strcmp(argv[1], "handout"))
         return cmd_handout(argc, argv);
+    if (!strcmp(argv[1], "stats"))
+        return stats_main(argc, argv);
     fprintf(stderr, "wegweiser-pack: unknown verb '%s'\n%s", argv[1], USAGE);
     return 2;
 }

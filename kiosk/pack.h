@@ -14,7 +14,7 @@
 #include "pack_limits.h"
 
 /* Bumped whenever the pack's tables change in a way older firmware cannot read. */
-#define PACK_SCHEMA_VERSION 2
+#define PACK_SCHEMA_VERSION 3
 /* SQLite application_id of a Wegweiser pack: "WEGW". */
 #define PACK_APPLICATION_ID 0x57454757
 

@@ -202,6 +202,8 @@ static bool write_pack(const src *s, const char *path, err *e)
     /* One index segment reads fastest; then the answers for common prefixes. */
     ok = ok && sqlite3_exec(db, "INSERT INTO search(search) VALUES('optimize')", NULL, NULL, NULL) == SQLITE_OK &&
          pack_search_common(db, PACK_COMMON_HITS);
+    /* What a search that finds nothing looks in: the words of each language, staff's synonyms. */
+    ok = ok && pack_search_vocabulary(db) && pack_search_synonyms(db, s->synonyms, s->synonym_count);
     ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     if (!ok)
         err_set(e, "cannot write %s: %s", path, sqlite3_errmsg(db));

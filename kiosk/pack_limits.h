@@ -56,6 +56,10 @@
 #define PACK_ASSET_NAME_BYTES_MAX 127
 #define PACK_ASSET_BYTES_MAX (16 << 20)
 
+/* synonyms.txt: a word or one of the words it is also found by, and how many pairs of them. */
+#define PACK_SYNONYM_BYTES_MAX 127
+#define PACK_SYNONYMS_MAX 4096
+
 /* A body over a limit: which line of it (1 = its first) and what is wrong, one sentence. */
 typedef struct pack_body_problem {
     int line;

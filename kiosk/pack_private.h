@@ -31,6 +31,43 @@ typedef struct pack_searcher pack_searcher;
 pack_searcher *pack_searcher_attach(sqlite3 *db);
 pack_searcher *pack_searcher_of(pack *p);
 
+/* The index's tokenizer (unicode61, content/SCHEMA.md) on normalized text: `fn` gets each
+ * token as the FTS5 tokenizer callback does. `query` tokenizes as a query does. */
+typedef int (*pack_token_fn)(void *user, int flags, const char *token, int n, int start, int end);
+bool pack_search_tokenize(pack_searcher *s, const char *text, bool query, pack_token_fn fn, void *user);
+
+/* The forgiving half of search (pack_search_fuzzy.c): a query widened by
+ * the words the visitor may have meant. The kiosk keeps the vocabularies of the last two
+ * languages searched in memory (pack_fuzzy). */
+typedef struct pack_fuzzy pack_fuzzy;
+pack_fuzzy *pack_fuzzy_new(void);
+void pack_fuzzy_free(pack_fuzzy *f);
+/* Reads the language's vocabulary if it is not in memory yet: the first search in a language
+ * does, as it reads its texts' lengths, so that the first typo is as quick as the next. */
+void pack_fuzzy_warm(pack_fuzzy *f, sqlite3 *db, const char *lang);
+/* An FTS5 query, and per phrase of it (in order) the texts it matches in the language ("-1"
+ * when not known) and its weight for ww_rank. malloc'ed. */
+typedef struct pack_widened {
+    char *match, *hits, *weights;
+    /* For a query of one word: the word it may have meant that is in the most texts ("" when
+     * none is a single word), which the common prefixes may answer without ranking. */
+    char best[PACK_WORD_BYTES_MAX + 1];
+} pack_widened;
+/* The visitor's words (normalized, as parse_query cuts them), each widened by the beginnings
+ * of words one typo away, the compounds it is part of and staff's synonyms, in `lang`. False
+ * when there is nothing to widen (or no memory). */
+bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *lang, const char *const *words,
+                      int count, pack_widened *out);
+void pack_widened_free(pack_widened *w);
+/* The builder: `vocabulary` from the texts (every token of each language and the texts it is
+ * in), after the index is written. */
+bool pack_search_vocabulary(sqlite3 *db);
+/* The builder: synonyms.txt's pairs (pack_source.h) as rows of `synonyms`, normalized and
+ * tokenized as the index is; false when out of memory or SQLite fails (a word that makes no
+ * token is left out). */
+struct src_synonym;
+bool pack_search_synonyms(sqlite3 *db, const struct src_synonym *list, int count);
+
 /* A prefix that at least this many texts (all languages together) match is common: the
  * builder ranks its pages in advance, since ranking that many would take longer than a
  * keystroke may. */

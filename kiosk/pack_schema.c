@@ -36,7 +36,14 @@ static const char SCHEMA_SQL[] =
     /* Words so common that ranking all their pages would take longer than a keystroke may:
      * the pages a search for them shows, ranked when the pack was built. */
     "CREATE TABLE common_prefixes(lang TEXT NOT NULL, prefix TEXT NOT NULL, hits INTEGER NOT NULL,"
-    " found TEXT NOT NULL, PRIMARY KEY(lang, prefix)) WITHOUT ROWID;";
+    " found TEXT NOT NULL, PRIMARY KEY(lang, prefix)) WITHOUT ROWID;"
+    /* Every word of a language's texts as the index holds it, and in how many of them: where
+     * a search that finds nothing looks for the words the visitor may have meant. */
+    "CREATE TABLE vocabulary(lang TEXT NOT NULL, term TEXT NOT NULL, docs INTEGER NOT NULL,"
+    " PRIMARY KEY(lang, term)) WITHOUT ROWID;"
+    /* Staff's synonyms.txt, normalized: typing `synonym` finds the texts with `word`. */
+    "CREATE TABLE synonyms(lang TEXT NOT NULL, synonym TEXT NOT NULL, word TEXT NOT NULL,"
+    " PRIMARY KEY(lang, synonym, word)) WITHOUT ROWID;";
 
 bool pack_schema_create(sqlite3 *db, const pack_language *languages, int language_count)
 {

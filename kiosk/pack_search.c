@@ -41,6 +41,17 @@ static uint32_t fold(uint32_t c)
         return '0' + (c - 0x0660);
     if (c >= 0x06F0 && c <= 0x06F9)
         return '0' + (c - 0x06F0);
+    /* Ethiopic: the vowel orders of a consonant are one letter for search (spellings of one
+     * word vary in the vowel, and the fidel picker puts them one tap apart), so a syllable
+     * becomes its row's first order: rows of eight start at multiples of eight, labiovelar
+     * rows such as ቈ being rows of their own. ሠ and ፀ are old spellings of ሰ and ጸ. */
+    if (c >= 0x1200 && c <= 0x135A) {
+        c &= ~(uint32_t)7;
+        if (c == 0x1220)
+            return 0x1230;
+        if (c == 0x1340)
+            return 0x1338;
+    }
     return c;
 }
 
@@ -126,6 +137,7 @@ struct pack_searcher {
     search_language languages[PACK_LANGUAGES_MAX];
     int language_count;
     int last_found; /* the language the ranking function found the last row in */
+    pack_fuzzy *fuzzy; /* vocabularies for searches that find nothing (pack_search_fuzzy.c) */
 };
 
 static void searcher_free(void *user)
@@ -135,6 +147,7 @@ static void searcher_free(void *user)
         return;
     if (s->unicode61)
         s->tokenizer.xDelete(s->unicode61);
+    pack_fuzzy_free(s->fuzzy);
     for (int i = 0; i < s->language_count; i++)
         free(s->languages[i].sizes);
     free(s);
@@ -246,7 +259,7 @@ static bool text_size(pack_searcher *s, const Fts5ExtensionApi *api, Fts5Context
 typedef struct rank_query {
     int phrases;
     double average;
-    double *idf, *freq;
+    double *idf, *freq, *weight;
 } rank_query;
 
 static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
@@ -256,16 +269,27 @@ static int count_row(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
 }
 
 /* `hits` lists, per phrase, the texts that match it ("-1" when not known yet): the common
- * prefixes carry it, which saves going through all their texts a second time. */
-static rank_query *rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *hits)
+ * prefixes carry it, which saves going through all their texts a second time. `weights`
+ * (NULL: all 1) says how much each phrase counts: a forgiving search counts the words the
+ * visitor may have meant less than the word typed. */
+static rank_query *rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts, const char *hits,
+                                  const char *weights)
 {
     int phrases = api->xPhraseCount(fts);
-    rank_query *q = calloc(1, sizeof *q + 2 * (size_t)(phrases > 0 ? phrases : 1) * sizeof(double));
+    rank_query *q = calloc(1, sizeof *q + 3 * (size_t)(phrases > 0 ? phrases : 1) * sizeof(double));
     if (!q)
         return NULL;
     q->phrases = phrases;
     q->idf = (double *)(q + 1);
     q->freq = q->idf + (phrases > 0 ? phrases : 1);
+    q->weight = q->freq + (phrases > 0 ? phrases : 1);
+    const char *w = weights ? weights : "";
+    for (int i = 0; i < phrases; i++) {
+        char *end;
+        double v = strtod(w, &end);
+        q->weight[i] = end != w && v > 0.0 && v <= 1.0 ? v : 1.0;
+        w = end;
+    }
     sqlite3_int64 rows = 0, tokens = 0;
     if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK || rows <= 0) {
         free(q);
@@ -292,13 +316,15 @@ static rank_query *rank_query_new(const Fts5ExtensionApi *api, Fts5Context *fts,
     return q;
 }
 
-/* ww_rank(search [, hits]): BM25, lower is better, title words weighing 10 and body words 1. */
+/* ww_rank(search [, hits [, weights]]): BM25, lower is better, title words weighing 10 and
+ * body words 1. */
 static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const double k1 = 1.2, b = 0.75, title_weight = 10.0, body_weight = 1.0;
     rank_query *q = api->xGetAuxdata(fts, 0);
     if (!q) {
-        q = rank_query_new(api, fts, argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL);
+        q = rank_query_new(api, fts, argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL,
+                           argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL);
         if (!q || api->xSetAuxdata(fts, q, free) != SQLITE_OK) {
             sqlite3_result_error(ctx, "cannot rank the search", -1);
             return;
@@ -322,7 +348,8 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
     }
     double score = 0.0;
     for (int i = 0; i < q->phrases; i++)
-        score += q->idf[i] * ((q->freq[i] * (k1 + 1.0)) / (q->freq[i] + k1 * (1 - b + b * length / q->average)));
+        score += q->weight[i] * q->idf[i] *
+                 ((q->freq[i] * (k1 + 1.0)) / (q->freq[i] + k1 * (1 - b + b * length / q->average)));
     sqlite3_result_double(ctx, -1.0 * score);
 }
 
@@ -345,6 +372,7 @@ pack_searcher *pack_searcher_attach(sqlite3 *db)
         return NULL;
     s->db = db;
     s->fts5 = fts5_of(db);
+    s->fuzzy = pack_fuzzy_new();
     void *user = NULL;
     const char *args[] = {"remove_diacritics", "2"};
     if (!s->fts5 || s->fts5->xFindTokenizer(s->fts5, "unicode61", &user, &s->tokenizer) != SQLITE_OK ||
@@ -372,6 +400,12 @@ static int add_token(void *user, int flags, const char *token, int n, int start,
     return SQLITE_OK;
 }
 
+bool pack_search_tokenize(pack_searcher *s, const char *text, bool query, pack_token_fn fn, void *user)
+{
+    return s->tokenizer.xTokenize(s->unicode61, user, query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, text,
+                                  (int)strlen(text), fn) == SQLITE_OK;
+}
+
 /* The single token a word makes, or false when it makes none or several. */
 static bool single_token(pack_searcher *s, const char *word, char token[TOKEN_MAX])
 {
@@ -386,7 +420,7 @@ static bool single_token(pack_searcher *s, const char *word, char token[TOKEN_MA
 
 /* A visitor's words as FTS5 sees them: every word a quoted prefix, all of them required. */
 typedef struct search_query {
-    char norm[512], match[1200];
+    char norm[512], norm_whole[512], match[1200];
     const char *words[QUERY_WORDS_MAX];
     int word_count;
 } search_query;
@@ -394,6 +428,7 @@ typedef struct search_query {
 static bool parse_query(const char *text, search_query *q)
 {
     pack_normalize(text, q->norm, sizeof q->norm);
+    memcpy(q->norm_whole, q->norm, sizeof q->norm_whole);
     size_t k = 0;
     q->word_count = 0;
     for (char *tok = strtok(q->norm, " \t,.;:!?()\"'-"); tok && k + strlen(tok) + 8 < sizeof q->match;
@@ -450,6 +485,137 @@ static int common_ids(pack_searcher *s, const char *lang, const char *token, con
     return listed < PACK_SEARCH_MAX || max <= listed ? n : -1;
 }
 
+/* The query's texts in the language, best first by ww_rank. */
+static int ranked_ids(pack_searcher *s, const search_language *l, const char *match, const char *hits,
+                      const char *weights, sqlite3_int64 *ids, int max)
+{
+    sqlite3_stmt *st;
+    const char *sql = "SELECT rowid FROM search WHERE search MATCH ?1 AND rowid BETWEEN ?2 AND ?3 "
+                      "ORDER BY ww_rank(search, ?4, ?5), rowid LIMIT ?6";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, l->first);
+    sqlite3_bind_int64(st, 3, l->last);
+    sqlite3_bind_text(st, 4, hits, -1, SQLITE_STATIC);
+    if (weights)
+        sqlite3_bind_text(st, 5, weights, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int(st, 6, max);
+    int n = 0;
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The texts of one language that the query's words begin words of, best first: the search
+ * as issue 14 fixed it; the forgiving steps only add pages after these. */
+static int exact_ids(pack_searcher *s, const char *lang, const search_language *l, search_query *q,
+                     sqlite3_int64 *ids, int max)
+{
+    char token[TOKEN_MAX];
+    if (q->word_count == 1 && single_token(s, q->words[0], token)) {
+        int n = common_ids(s, lang, token, l, ids, max);
+        if (n >= 0)
+            return n;
+    }
+    /* What the common prefixes know of how many texts each word matches. */
+    char hits[QUERY_WORDS_MAX * 22] = "";
+    size_t k = 0;
+    for (int i = 0; i < q->word_count && i < QUERY_WORDS_MAX; i++) {
+        sqlite3_int64 h = -1;
+        if (!single_token(s, q->words[i], token) || !common_prefix(s, lang, token, &h, NULL))
+            h = -1;
+        k += (size_t)snprintf(hits + k, sizeof hits - k, "%lld ", (long long)h);
+    }
+    return ranked_ids(s, l, q->match, q->word_count <= QUERY_WORDS_MAX ? hits : "", NULL, ids, max);
+}
+
+/* A query widened by the words the visitor may have meant (typos, parts of
+ * compounds, staff's synonyms: pack_search_fuzzy.c); ranked with those counting less. */
+static int forgiving_ids(pack_searcher *s, const char *lang, const search_language *l, const search_query *q,
+                         sqlite3_int64 *ids, int max)
+{
+    pack_widened w;
+    int words = q->word_count < QUERY_WORDS_MAX ? q->word_count : QUERY_WORDS_MAX;
+    if (!pack_fuzzy_widen(s, s->fuzzy, s->db, lang, q->words, words, &w))
+        return 0;
+    /* One word, and what it may mean is so common the builder ranked it: its pages, as if the
+     * visitor had typed it (ranking thousands of texts live takes longer than a keystroke may). */
+    int n = w.best[0] ? common_ids(s, lang, w.best, l, ids, max) : -1;
+    if (n < 0)
+        n = ranked_ids(s, l, w.match, w.hits, w.weights, ids, max);
+    pack_widened_free(&w);
+    return n;
+}
+
+/* Latin letters and no other: a German word typed on the Latin keyboard. */
+static bool latin_only(const char *norm)
+{
+    bool letter = false;
+    for (const char *p = norm; *p;) {
+        uint32_t c = utf8_next(&p);
+        if (c >= 0x0250 && c != 0x200C && c != 0x200D)
+            return false;
+        letter |= (c >= 'a' && c <= 'z') || (c >= 0xC0 && c < 0x250 && c != 0xD7 && c != 0xF7);
+    }
+    return letter;
+}
+
+/* The texts of `lang` for pages found in another language, after the `n` ids already in
+ * `ids` and none of them twice. */
+static int add_same_pages(pack_searcher *s, const char *lang, const sqlite3_int64 *found, int found_count,
+                          sqlite3_int64 *ids, int n, int max)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT v.id FROM texts f JOIN texts v ON v.page = f.page AND v.lang = ?2 "
+                                  "WHERE f.id = ?1", -1, &st, NULL) != SQLITE_OK)
+        return n;
+    for (int i = 0; i < found_count && n < max; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, found[i]);
+        sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            continue; /* the page is not in the visitor's language */
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        bool seen = false;
+        for (int j = 0; j < n && !seen; j++)
+            seen = ids[j] == id;
+        if (!seen)
+            ids[n++] = id;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The visitor's language is not written in Latin letters but the words typed are: German
+ * words (Jobcenter, Kita) typed on the Latin keyboard. The source language's pages for them. */
+static bool latin_for_another_script(pack *p, const char *lang, const search_query *q)
+{
+    const char *source = pack_get_meta(p)->source_language;
+    if (!source[0] || !strcmp(source, lang) || !latin_only(q->norm_whole))
+        return false;
+    for (int i = 0; i < pack_language_count(p); i++)
+        if (!strcmp(pack_language_at(p, i)->code, lang))
+            return strcmp(pack_language_at(p, i)->script, "Latn") != 0;
+    return false;
+}
+
+/* Appends to ids[0, n) those of more[0, m) it does not hold yet, up to max; the new count. */
+static int append_new(sqlite3_int64 *ids, int n, const sqlite3_int64 *more, int m, int max)
+{
+    for (int i = 0; i < m && n < max; i++) {
+        bool seen = false;
+        for (int j = 0; j < n && !seen; j++)
+            seen = ids[j] == more[i];
+        if (!seen)
+            ids[n++] = more[i];
+    }
+    return n;
+}
+
 static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64 *ids, int max)
 {
     pack_searcher *s = pack_searcher_of(p);
@@ -459,35 +625,33 @@ static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64
     const search_language *l = language(s, lang);
     if (!l)
         return 0;
-    char token[TOKEN_MAX];
-    if (q.word_count == 1 && single_token(s, q.words[0], token)) {
-        int n = common_ids(s, lang, token, l, ids, max);
-        if (n >= 0)
-            return n;
+    pack_fuzzy_warm(s->fuzzy, s->db, lang);
+    /* The words as typed find their pages first, in the order they always had; what the visitor
+     * may have meant (a typo, the compounds a word is part of, a synonym) comes after them. */
+    int n = exact_ids(s, lang, l, &q, ids, max);
+    if (n < max) {
+        sqlite3_int64 *more = malloc((size_t)(max + n) * sizeof *more);
+        int m = more ? forgiving_ids(s, lang, l, &q, more, max + n) : 0;
+        n = append_new(ids, n, more, m, max);
+        free(more);
     }
-    /* What the common prefixes know of how many texts each word matches. */
-    char hits[QUERY_WORDS_MAX * 22] = "";
-    size_t k = 0;
-    for (int i = 0; i < q.word_count && i < QUERY_WORDS_MAX; i++) {
-        sqlite3_int64 h = -1;
-        if (!single_token(s, q.words[i], token) || !common_prefix(s, lang, token, &h, NULL))
-            h = -1;
-        k += (size_t)snprintf(hits + k, sizeof hits - k, "%lld ", (long long)h);
+    if (n < max && latin_for_another_script(p, lang, &q)) {
+        const char *source = pack_get_meta(p)->source_language;
+        const search_language *sl = language(s, source);
+        int room = 2 * max;
+        sqlite3_int64 *found = sl ? malloc((size_t)room * sizeof *found) : NULL;
+        if (found) {
+            int m = exact_ids(s, source, sl, &q, found, room);
+            if (m < room) {
+                sqlite3_int64 *more = malloc((size_t)(room + m) * sizeof *more);
+                int k = more ? forgiving_ids(s, source, sl, &q, more, room + m) : 0;
+                m = append_new(found, m, more, k, room);
+                free(more);
+            }
+            n = add_same_pages(s, lang, found, m, ids, n, max);
+        }
+        free(found);
     }
-    sqlite3_stmt *st;
-    const char *sql = "SELECT rowid FROM search WHERE search MATCH ?1 AND rowid BETWEEN ?2 AND ?3 "
-                      "ORDER BY ww_rank(search, ?4), rowid LIMIT ?5";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, q.match, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, l->first);
-    sqlite3_bind_int64(st, 3, l->last);
-    sqlite3_bind_text(st, 4, q.word_count <= QUERY_WORDS_MAX ? hits : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, max);
-    int n = 0;
-    while (n < max && sqlite3_step(st) == SQLITE_ROW)
-        ids[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     return n;
 }
 

@@ -1006,8 +1006,9 @@ bool pack_src_read(src *s)
 {
     bool region = read_region(s);
     bool offices = pack_src_read_offices(s);
+    bool synonyms = !region || pack_src_read_synonyms(s);
     /* Pages are worth reading even when region.txt has a problem: one run shows them all. */
-    return read_pages(s) && region && offices && s->report->errors == 0;
+    return read_pages(s) && region && offices && synonyms && s->report->errors == 0;
 }
 
 void pack_src_free(src *s)
@@ -1029,6 +1030,7 @@ void pack_src_free(src *s)
     for (int i = 0; i < s->asset_count; i++)
         free(s->assets[i].path);
     free(s->assets);
+    pack_src_free_synonyms(s);
 }
 
 bool pack_check_sources(const char *src_dir, pack_report *report)
@@ -1040,6 +1042,7 @@ bool pack_check_sources(const char *src_dir, pack_report *report)
     report->user = keep.user;
     src s = {.dir = src_dir, .report = report};
     bool ok = pack_src_read(&s);
+    pack_src_check_synonym_words(&s);
     report->demo = s.meta.demo;
     for (int i = 0; i < s.page_count; i++)
         report->top_level +=

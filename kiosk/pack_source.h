@@ -35,6 +35,13 @@ struct src_asset {
     char *path;
 };
 
+/* One line of synonyms.txt gives one of these per word it is also found by. */
+typedef struct src_synonym {
+    char lang[PACK_LANG_MAX];
+    char *word, *synonym; /* as written; the builder normalizes them */
+    int line;
+} src_synonym;
+
 typedef struct src {
     const char *dir;
     pack_report *report;
@@ -48,6 +55,8 @@ typedef struct src {
     int office_count;
     struct src_asset *assets;
     int asset_count;
+    src_synonym *synonyms; /* synonyms.txt, in its order */
+    int synonym_count;
     char shown[4][256]; /* values quoted in messages (pack_src_shown) */
     int next_shown;
 } src;
@@ -89,5 +98,10 @@ bool pack_src_key(src *s, pack_src_keys *seen, const char *path, int line, const
                   const char *const *repeatable);
 
 bool pack_src_read_offices(src *s);
+/* synonyms.txt beside region.txt, when there is one (after region.txt: it names languages). */
+bool pack_src_read_synonyms(src *s);
+/* Warns (check only) about synonyms for a word that no text of their language has. */
+void pack_src_check_synonym_words(src *s);
+void pack_src_free_synonyms(src *s);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 bool session_init(session *s, pack *p, text_fonts *fonts, int width, int height, unsigned long idle_ms, err *e)
 {
@@ -21,8 +22,32 @@ bool session_init(session *s, pack *p, text_fonts *fonts, int width, int height,
     return true;
 }
 
+void session_save_usage(session *s, bool now)
+{
+    app_counts *k = &s->app.counts;
+    if (!s->usage) {
+        k->count = 0; /* off: nothing is kept, not even in memory */
+        k->lost = 0;
+        return;
+    }
+    if (!k->count && !k->lost)
+        return;
+    bool visit_over = s->app.depth == 1 && !s->app.lang[0];
+    if (!now && !visit_over && s->app.now_ms - s->usage_saved_ms < USAGE_SAVE_MS && k->count < APP_COUNTS_MAX * 3 / 4)
+        return;
+    err e;
+    if (usage_add(s->usage, k, &e)) {
+        k->count = 0;
+        k->lost = 0;
+    } else {
+        fprintf(stderr, "wegweiser: %s\n", e.msg);
+    }
+    s->usage_saved_ms = s->app.now_ms;
+}
+
 void session_free(session *s)
 {
+    session_save_usage(s, true);
     free(s->list);
     s->list = NULL;
     pack_close(s->owned_pack);
@@ -70,6 +95,22 @@ static bool run_update(session *s, update_options *o, update_result *r, session_
     return installed;
 }
 
+/* A staff stick (it held a pack, whatever became of it) takes the figures along; staff read on
+ * the overlay whether it did. */
+static void export_usage(session *s, const char *stick_dir, update_result *r)
+{
+    if (!s->usage || !update_staff_stick(r))
+        return;
+    session_save_usage(s, true);
+    char said[600];
+    bool ok = usage_export(s->usage, stick_dir, s->updates.kiosk_id, said, sizeof said);
+    fprintf(stderr, "wegweiser: %s\n", said);
+    size_t en = strlen(r->en), de = strlen(r->de);
+    snprintf(r->en + en, sizeof r->en - en, "%s", ok ? " Usage figures are on the stick." : " The usage figures could not be written to the stick.");
+    snprintf(r->de + de, sizeof r->de - de, "%s",
+             ok ? " Die Nutzungszahlen sind auf dem Stick." : " Die Nutzungszahlen konnten nicht auf den Stick geschrieben werden.");
+}
+
 bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user)
 {
     if (!s->updates.data_dir)
@@ -81,6 +122,7 @@ bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, 
     if (!r)
         return false;
     bool installed = run_update(s, &o, r, redraw, user);
+    export_usage(s, stick_dir, r);
     s->offer = r->downgrade_offered;
     if (s->offer) {
         snprintf(s->offer_stick, sizeof s->offer_stick, "%s", stick_dir);
@@ -283,6 +325,7 @@ void session_advance(session *s, unsigned long ms)
         app_handle(&s->app, &(app_event){.type = APP_EV_TICK, .value = step});
         left -= (unsigned long)step;
     } while (left);
+    session_save_usage(s, false);
 }
 
 static const char *skip_spaces(const char *p)
@@ -414,6 +457,21 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         if (!s->updates.data_dir)
             return err_set(e, "'usb' needs the kiosk started with --data-dir and --trusted-keys");
         session_usb(s, arg, NULL, NULL);
+    } else if (!strcmp(verb, "clock")) {
+        /* The kiosk's wall clock, as the platform sets it every minute: for "open now" and the
+         * hour and day usage figures are counted in. */
+        int year, month, day, hour, minute;
+        char tail;
+        if (sscanf(arg, "%4d-%2d-%2d %2d:%2d%c", &year, &month, &day, &hour, &minute, &tail) != 5 || year < 1970 ||
+            year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || hour < 0 ||
+            minute < 0)
+            return err_set(e, "'clock' needs a local date and time, YYYY-MM-DD HH:MM");
+        struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = 12};
+        time_t t = timegm(&tm);
+        struct tm check;
+        if (t == (time_t)-1 || !gmtime_r(&t, &check) || check.tm_mday != day)
+            return err_set(e, "'clock': %04d-%02d-%02d is not a day of the calendar", year, month, day);
+        app_handle(&s->app, (app_event[]){app_clock(year, month, day, (check.tm_wday + 6) % 7, hour * 60 + minute)});
     } else if (!strcmp(verb, "audio-end")) {
         app_handle(&s->app, &(app_event){.type = APP_EV_READ_DONE});
     } else if (!strcmp(verb, "wait")) {
@@ -427,7 +485,7 @@ bool session_script_line(session *s, const char *line, session_screenshot_fn sho
         return shot(s, arg, user, e);
     } else {
         return err_set(e, "unknown script verb '%s' (tap, swipe, tap-text, tap-button, press, press-text, "
-                          "press-button, release, key, type, usb, audio-end, wait, screenshot)", verb);
+                          "press-button, release, key, type, usb, audio-end, wait, clock, screenshot)", verb);
     }
     return true;
 }

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "update.h"
+#include "usage.h"
 #include "view.h"
 
 typedef struct session {
@@ -36,7 +37,13 @@ typedef struct session {
     bool offer;
     char offer_stick[1024];
     unsigned char offer_hash[SIGN_HASH_BYTES];
+    /* Usage figures (docs/privacy.md): NULL when off. The app's counts are saved at the end of
+     * each visit and every USAGE_SAVE_MS, and written to a staff stick after an update. */
+    usage *usage;
+    unsigned long usage_saved_ms;
 } session;
+
+#define USAGE_SAVE_MS (5 * 60 * 1000)
 
 /* Called during a USB update so the screen can show progress (the platform redraws). */
 typedef void (*session_progress_fn)(session *s, void *user);
@@ -73,6 +80,10 @@ bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, 
  * and checked again from the start, and only if its bytes are the ones staff were asked about.
  * Call after input and ticks; false (and nothing done) unless staff just confirmed. */
 bool session_usb_confirmed(session *s, session_progress_fn redraw, void *user);
+
+/* Saves the app's usage counts into s->usage (when on): at once when `now`, else only when a
+ * visit ended, USAGE_SAVE_MS passed or the counts fill up. */
+void session_save_usage(session *s, bool now);
 
 /* The longest `wait` one script line may ask for. */
 #define SESSION_WAIT_MAX_MS 604800000

@@ -148,6 +148,20 @@ typedef struct update_result {
     char offer_version[64];
 } update_result;
 
+/* Whether the stick of this result is a staff stick: it held a pack (installed or not) and is
+ * still there. Only such a stick gets a receipt and the usage figures. */
+bool update_staff_stick(const update_result *r);
+
+/* The kiosk's name on sticks: `given` (NULL or "": the host name), letters, digits, . _ - only. */
+void update_kiosk_id(const char *given, char *out, size_t size);
+
+/* Appends `data` to <stick_dir>/<prefix><kiosk_id>.<ext> (kiosk_id NULL: the host name), with
+ * the receipt's care: never through a link or into a FIFO or another file's hard link, never past
+ * max_size bytes, synced. `said` gets "<what> written to PATH" or "no <what>: why". */
+bool update_stick_append(const char *stick_dir, const char *prefix, const char *kiosk_id, const char *ext,
+                         const char *data, size_t n, long long max_size, const char *what, char *said,
+                         size_t said_size);
+
 /* Looks for packs on the stick and installs the best one for this kiosk, or explains in `r`
  * why not. True only when a pack was installed. Never leaves a half-installed pack: on any
  * failure the pack shown before stays active (see docs/update.md). */

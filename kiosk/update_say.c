@@ -296,6 +296,71 @@ void update_say(ctx *c, update_reason why, const cand *k)
                      : "Sie können den Stick abziehen.");
 }
 
+/* Appends `data` to <stick_dir>/<prefix><kiosk>.<ext>, saying in `said` what was done, as
+ * "<what> written to PATH" or "no <what>: why". O_NOFOLLOW: a link named like the file must not
+ * lead the write elsewhere; O_NONBLOCK: a FIFO named like it must not hang the kiosk. Both, a
+ * hard link and anything else but a plain file of its own, get nothing. */
+static bool append_to_stick(const update_io *io, const char *stick_dir, const char *prefix, const char *kiosk_id,
+                            const char *ext, const char *data, size_t n, long long max_size, const char *what,
+                            char *said, size_t said_size)
+{
+    char id[64], path[PATH_MAX];
+    update_kiosk_id(kiosk_id, id, sizeof id);
+    int len = snprintf(path, sizeof path, "%s/%s%s.%s", stick_dir, prefix, id, ext);
+    if (len < 0 || (size_t)len >= sizeof path) {
+        snprintf(said, said_size, "no %s: the stick's path is too long", what);
+        return false;
+    }
+    int fd = IO(io, open, path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0644);
+    struct stat st;
+    int en = 0;
+    if (fd < 0)
+        en = errno;
+    else if (IO(io, fstat, fd, &st) != 0)
+        en = errno;
+    else if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
+        en = EINVAL;
+    else if (st.st_size > max_size)
+        en = EFBIG;
+    else if (st.st_size + (long long)n > max_size)
+        en = EOVERFLOW; /* stands for "would grow past the limit" below */
+    else if ((en = update_write_all(io, fd, data, n)) == 0 && IO(io, fsync, fd) != 0)
+        en = errno;
+    if (fd >= 0 && IO(io, close, fd) != 0 && !en)
+        en = errno;
+    if (!en)
+        snprintf(said, said_size, "%s written to %s", what, path);
+    else if (en == EROFS || en == EACCES || en == EPERM)
+        snprintf(said, said_size, "no %s: the stick is read-only", what);
+    else if (en == ELOOP || en == EINVAL || en == ENXIO)
+        snprintf(said, said_size, "no %s: %s is a link, FIFO or other special file", what, path);
+    else if (en == EFBIG)
+        snprintf(said, said_size, "no %s: %s is already longer than %lld KiB", what, path, max_size / 1024);
+    else if (en == EOVERFLOW)
+        snprintf(said, said_size, "no %s: %s would grow past %lld KiB", what, path, max_size / 1024);
+    else
+        snprintf(said, said_size, "no %s: cannot write %s: %s", what, path, strerror(en));
+    return !en;
+}
+
+void update_kiosk_id(const char *given, char *out, size_t size)
+{
+    char host[256] = "";
+    if (given && given[0])
+        snprintf(host, sizeof host, "%s", given);
+    else if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+        snprintf(host, sizeof host, "kiosk");
+    update_copy_word(out, size, host);
+}
+
+bool update_stick_append(const char *stick_dir, const char *prefix, const char *kiosk_id, const char *ext,
+                         const char *data, size_t n, long long max_size, const char *what, char *said,
+                         size_t said_size)
+{
+    return append_to_stick(update_io_posix(), stick_dir, prefix, kiosk_id, ext, data, n, max_size, what, said,
+                           said_size);
+}
+
 /* A line appended to wegweiser-receipt-<kiosk>.txt on the stick, so staff carrying one stick
  * round several kiosks can see afterwards what each did. Only on a stick that holds a pack
  * (never on someone's private stick), and a read-only stick is fine: then there is none. */
@@ -306,56 +371,24 @@ void update_write_receipt(ctx *c)
         snprintf(r->receipt, sizeof r->receipt, "no receipt (not asked for)");
         return;
     }
-    if (r->reason == UPDATE_NO_STICK || r->reason == UPDATE_NO_PACK || r->reason == UPDATE_STICK_REMOVED ||
-        !c->o->stick_dir) {
+    if (!update_staff_stick(r) || !c->o->stick_dir) {
         snprintf(r->receipt, sizeof r->receipt, "no receipt (%s)",
                  r->reason == UPDATE_STICK_REMOVED ? "the stick is gone" : "no pack on the stick");
         return;
     }
-    char id[64], host[256] = "", path[PATH_MAX], when[32], line[2048];
-    if (c->o->kiosk_id && c->o->kiosk_id[0])
-        snprintf(host, sizeof host, "%s", c->o->kiosk_id);
-    else if (gethostname(host, sizeof host - 1) != 0 || !host[0])
-        snprintf(host, sizeof host, "kiosk");
-    update_copy_word(id, sizeof id, host);
-    if (!update_join(path, sizeof path, c->o->stick_dir, RECEIPT_PREFIX) || strlen(path) + strlen(id) + 5 >= sizeof path)
-        return;
-    strcat(path, id);
-    strcat(path, ".txt");
+    char id[64], when[32], line[2048];
+    update_kiosk_id(c->o->kiosk_id, id, sizeof id);
     update_iso_time(c->io->now(c->io->ctx), when, sizeof when);
     snprintf(line, sizeof line, "%s kiosk=%s result=%s old=%s%s%s new=%s%s%s file=%s | %s\n", when, id,
              update_reason_name(r->reason), r->old_region[0] ? r->old_region : "none", r->old_region[0] ? "/" : "",
              r->old_version, r->new_region[0] ? r->new_region : "none", r->new_region[0] ? "/" : "", r->new_version,
              r->file[0] ? r->file : "-", r->en);
-    /* O_NOFOLLOW: a link named like the receipt must not lead the write elsewhere; O_NONBLOCK: a
-     * FIFO named like it must not hang the kiosk. Both, and anything else but a plain file of
-     * its own, get no receipt. */
-    int fd = IO(c->io, open, path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0644);
-    struct stat st;
-    int en = 0;
-    if (fd < 0)
-        en = errno;
-    else if (IO(c->io, fstat, fd, &st) != 0)
-        en = errno;
-    /* A hard link would make the kiosk append to some other file on the stick. */
-    else if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
-        en = EINVAL;
-    else if (st.st_size > RECEIPT_MAX)
-        en = EFBIG;
-    else if ((en = update_write_all(c->io, fd, line, strlen(line))) == 0 && IO(c->io, fsync, fd) != 0)
-        en = errno;
-    if (fd >= 0 && IO(c->io, close, fd) != 0 && !en)
-        en = errno;
-    if (!en)
-        snprintf(r->receipt, sizeof r->receipt, "receipt written to %s", path);
-    else if (en == EROFS || en == EACCES || en == EPERM)
-        snprintf(r->receipt, sizeof r->receipt, "no receipt: the stick is read-only");
-    else if (en == ELOOP || en == EINVAL || en == ENXIO)
-        snprintf(r->receipt, sizeof r->receipt, "no receipt: %s is a link, FIFO or other special file", path);
-    else if (en == EFBIG)
-        snprintf(r->receipt, sizeof r->receipt, "no receipt: %s is already longer than %d KiB", path,
-                 RECEIPT_MAX / 1024);
-    else
-        snprintf(r->receipt, sizeof r->receipt, "no receipt: cannot write %s: %s", path, strerror(en));
+    append_to_stick(c->io, c->o->stick_dir, RECEIPT_PREFIX, id, "txt", line, strlen(line), RECEIPT_MAX, "receipt",
+                    r->receipt, sizeof r->receipt);
+}
+
+bool update_staff_stick(const update_result *r)
+{
+    return r->reason != UPDATE_NO_STICK && r->reason != UPDATE_NO_PACK && r->reason != UPDATE_STICK_REMOVED;
 }
 

@@ -938,6 +938,7 @@ static int page_screen(ctx *c, int y)
                   strcmp(page->kind, "topic") && t.body[0];
     /* With German beside, the visitor's own language is read: the caseworker reads along. */
     int button = t.audio[0] ? read_aloud_button(c, y) : 0;
+    button += view_draft_mark(c, &t, y + button);
     y += button;
     int height = button;
     if (beside) {
@@ -995,6 +996,7 @@ static int about_screen(ctx *c, int y)
     y += about_fact(c, y, _("Pages"), pages);
     y += about_fact(c, y, _("Languages"), languages);
     y += about_fact(c, y, _("Kiosk software"), "Wegweiser " WW_VERSION);
+    y += view_about_translations(c, y);
     if (m->demo)
         y += about_fact(c, y, _("Note"), _("Demo content: example data, not for real use"));
     return y - y0;

@@ -93,6 +93,11 @@ text_opts view_ui_text(const ctx *c, int size, bool bold, SDL_Color color);
 text_opts view_content_text(const ctx *c, int size, bool bold, SDL_Color color);
 /* ASCII digits in the visitor's digits. */
 void view_digits(const ctx *c, const char *ascii, char *out, size_t size);
+
+/* The translation state (view_translation.c): a machine draft's mark over a page, and a line per
+ * language on the about page. Each returns the height it took. */
+int view_draft_mark(ctx *c, const pack_text *t, int y);
+int view_about_translations(ctx *c, int y);
 /* A row that sends an event: icon, title and a second line (may be NULL); returns its height
  * with the gap after it. */
 int view_row(ctx *c, const char *icon_name, const char *title, const char *second, app_event_type type,

@@ -288,6 +288,10 @@ TEST(board_start_kiosk_passes_rotation_and_screen_hours)
          "[--screen-hours][Mo-Fr 07:30-16:00; Sa 09:00-12:00][--rotate][90]", NULL},
         {"screen_rotation=45\nscreen_hours=\n", "screen_rotation=45 is not 0, 90, 180 or 270: using 0", "--rotate"},
         {"screen_rotation=0\n", "[--idle]", "--screen-hours"},
+        {"usage_stats=on\nkiosk_id=rathaus-foyer\n", "[--kiosk-id][rathaus-foyer][--usage-stats]", NULL},
+        {"usage_stats=yes please\nkiosk_id=../../etc\n", "usage_stats=yes please is neither on nor off: off",
+         "--usage-stats"},
+        {"usage_stats=off\nkiosk_id=../../etc\n", "kiosk_id=../../etc is not a name", "--kiosk-id"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         f = fopen(conf, "w");

@@ -59,11 +59,12 @@ TEST(fuzz_replay_html) { replay("html"); }
 TEST(fuzz_replay_markup) { replay("markup"); }
 TEST(fuzz_replay_script) { replay("script"); }
 TEST(fuzz_replay_hours) { replay("hours"); }
+TEST(fuzz_replay_usage) { replay("usage"); }
 
 /* A target added without a line above would never be replayed. */
 TEST(fuzz_every_target_is_replayed)
 {
-    CHECK_INT(fuzz_target_count(), 9);
+    CHECK_INT(fuzz_target_count(), 10);
 }
 
 /* Folder inputs are what `head` prints for several files, so seeds are made with it: the files

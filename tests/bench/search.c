@@ -2,7 +2,8 @@
  * generates (and the demo). Per pack: its size and how its texts are stored, start (pack_open
  * and the first frame), the time of each keystroke on the search screen over every prefix of
  * real words (the demo's own, per language: the app's search and the titles and summaries the
- * screen lists, all of app_handle), two-word searches, a frame of scrolling search results
+ * screen lists, all of app_handle), the same words with two letters swapped (the forgiving
+ * search), two-word searches, a frame of scrolling search results
  * (how many SQL statements it runs: none), and the kiosk's peak memory. Method: docs/bench.md,
  * "Search and pack". Numbers, not assertions: speed is never a test. */
 #include <fcntl.h>
@@ -186,6 +187,31 @@ static void type(app *a, const char *text, times *t)
     }
 }
 
+/* The word with its third and fourth letters swapped (a typo forgiving search corrects), or
+ * false when it is too short to be corrected (under 5 letters) or they are the same. */
+static bool swapped(const char *word, char *out, size_t size)
+{
+    const char *at[6];
+    int n = 0;
+    for (const char *p = word; *p && n < 6; n++) {
+        at[n] = p;
+        p++;
+        while ((*p & 0xC0) == 0x80)
+            p++;
+    }
+    size_t len = strlen(word);
+    if (n < 5 || len + 1 > size)
+        return false;
+    size_t a = (size_t)(at[2] - word), b = (size_t)(at[3] - word), e = (size_t)(at[4] - word);
+    if (b - a == e - b && !memcmp(word + a, word + b, b - a))
+        return false;
+    memcpy(out, word, a);
+    memcpy(out + a, word + b, e - b);
+    memcpy(out + a + (e - b), word + a, b - a);
+    memcpy(out + e, word + e, len - e + 1);
+    return true;
+}
+
 static int statements;
 
 static int count_statement(unsigned type, void *user, void *p, void *x)
@@ -280,7 +306,7 @@ static void start(const char *path, const char *name, text_fonts *fonts, view_li
 
 static void keystrokes(const char *path, const char *name, pack *demo, text_fonts *fonts, view_list *list)
 {
-    times all = {0}, pairs = {0}, first = {0};
+    times all = {0}, pairs = {0}, first = {0}, typos = {0};
     for (int l = 0; l < pack_language_count(demo); l++) {
         const char *lang = pack_language_at(demo, l)->code;
         err e;
@@ -303,6 +329,16 @@ static void keystrokes(const char *path, const char *name, pack *demo, text_font
         for (int i = 0; i < w.count; i++) {
             fresh_search(&a);
             type(&a, w.v[i], &t);
+        }
+        /* The same words with two letters swapped: from the swap on, the words as typed find
+         * nothing and the search forgives (the first such keystroke in a language reads its
+         * vocabulary). */
+        for (int i = 0; i < w.count; i++) {
+            char typo[256];
+            if (!swapped(w.v[i], typo, sizeof typo))
+                continue;
+            fresh_search(&a);
+            type(&a, typo, &typos);
         }
         /* Two words: a title's first word typed whole, then its second letter by letter. */
         for (int i = 0; i < pack_page_count(demo); i++) {
@@ -361,11 +397,17 @@ static void keystrokes(const char *path, const char *name, pack *demo, text_font
     bench_ms(what, quantile(all.v, all.count, 0.99), BUDGET_KEYSTROKE_MS);
     snprintf(what, sizeof what, "%s: two words, p99 per keystroke of the second (%d keystrokes)", name, pairs.count);
     bench_ms(what, quantile(pairs.v, pairs.count, 0.99), BUDGET_KEYSTROKE_MS);
-    snprintf(what, sizeof what, "%s: first keystroke in a language (reads its texts' lengths), median", name);
+    snprintf(what, sizeof what, "%s: words with two letters swapped, p50 per keystroke (%d keystrokes)", name,
+             typos.count);
+    bench_ms(what, quantile(typos.v, typos.count, 0.5), 0);
+    snprintf(what, sizeof what, "%s: words with two letters swapped, p99 per keystroke", name);
+    bench_ms(what, quantile(typos.v, typos.count, 0.99), BUDGET_KEYSTROKE_MS);
+    snprintf(what, sizeof what, "%s: first keystroke in a language (reads its texts' lengths and words), median", name);
     bench_ms(what, quantile(first.v, first.count, 0.5), 0);
     free(all.v);
     free(pairs.v);
     free(first.v);
+    free(typos.v);
 }
 
 /* The kiosk's peak memory: a visit with a search typed and scrolled and an article read. */

@@ -35,6 +35,8 @@ bundle $seeds/sources/office $kl region.txt offices/jobcenter.txt $p/900-koopera
 	$p/900-kooperationspartner/de.txt $p/903-jobcenter/page.txt $p/903-jobcenter/de.txt $p/903-jobcenter/prs.txt
 bundle $seeds/sources/emergency-and-help $kl region.txt $p/800-notruf/page.txt $p/800-notruf/de.txt $p/800-notruf/uk.txt \
 	$p/1100-hilfe-kiosk/page.txt $p/1100-hilfe-kiosk/de.txt $p/1100-hilfe-kiosk/en.txt
+bundle $seeds/sources/synonyms $kl region.txt synonyms.txt $p/903-jobcenter/page.txt $p/903-jobcenter/de.txt \
+	$p/903-jobcenter/ar.txt $p/903-jobcenter/ti.txt
 # One as it is, links and all: check refuses it.
 (cd $kl && head -c 100000000 region.txt $p/300-asylblg-sgb2/page.txt $p/300-asylblg-sgb2/de.txt \
 	$p/310-was-aendert-sich/page.txt $p/310-was-aendert-sich/de.txt $p/310-was-aendert-sich/ar.txt) > $seeds/sources/links-missing
