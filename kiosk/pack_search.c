@@ -603,6 +603,11 @@ static bool latin_for_another_script(pack *p, const char *lang, const search_que
     return false;
 }
 
+/* Several words that find this many pages as typed are not widened: the visitor who typed
+ * them has a screenful, and widening every word of them costs most of a keystroke's budget
+ * at 10,000 pages (docs/bench.md). */
+#define FORGIVE_SEVERAL_BELOW 8
+
 /* Appends to ids[0, n) those of more[0, m) it does not hold yet, up to max; the new count. */
 static int append_new(sqlite3_int64 *ids, int n, const sqlite3_int64 *more, int m, int max)
 {
@@ -629,7 +634,7 @@ static int search_ids(pack *p, const char *lang, const char *text, sqlite3_int64
     /* The words as typed find their pages first, in the order they always had; what the visitor
      * may have meant (a typo, the compounds a word is part of, a synonym) comes after them. */
     int n = exact_ids(s, lang, l, &q, ids, max);
-    if (n < max) {
+    if (n < max && (q.word_count == 1 || n < FORGIVE_SEVERAL_BELOW)) {
         sqlite3_int64 *more = malloc((size_t)(max + n) * sizeof *more);
         int m = more ? forgiving_ids(s, lang, l, &q, more, max + n) : 0;
         n = append_new(ids, n, more, m, max);
