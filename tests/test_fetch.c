@@ -3,6 +3,7 @@
  * folders that `wegweiser-pack publish` (publish_pack) filled. Each hostile server is refused or
  * retried with its own status, and the installed pack stays byte for byte what it was. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "fetch.h"
+#include "fetch_poll.h"
+#include "session.h"
 #include "publish.h"
 #include "sign.h"
 #include "test.h"
@@ -511,4 +514,74 @@ TEST(fetch_from_the_command_line)
     test_run(cmd, out, sizeof out);
     CHECK_HAS(out, "network: last check");
     CHECK_HAS(out, "installed");
+}
+
+/* ---- the running kiosk ---- */
+
+TEST(fetch_poll_delays_jitter_and_back_off)
+{
+    const long long min = 60 * 1000;
+    /* Every 60 minutes, moved by up to a quarter either way. */
+    CHECK_INT(fetch_poll_delay_ms(60, 0, 0), 45 * min);
+    CHECK_INT(fetch_poll_delay_ms(60, 0, UINT_MAX), 75 * min);
+    long long mid = fetch_poll_delay_ms(60, 0, UINT_MAX / 2);
+    CHECK(mid > 59 * min && mid < 61 * min);
+    CHECK_INT(fetch_poll_delay_ms(0, 0, 0), 45 * min); /* the default */
+    /* After failures: 2, 4, 8 ... minutes, whatever the interval, at most a day. */
+    CHECK_INT(fetch_poll_delay_ms(60, 1, 0), 90 * 1000);
+    CHECK_INT(fetch_poll_delay_ms(60, 2, UINT_MAX), 5 * min);
+    CHECK_INT(fetch_poll_delay_ms(5, 3, 0), 6 * min);
+    CHECK_INT(fetch_poll_delay_ms(60, 40, UINT_MAX), 30LL * 60 * min);
+    CHECK_INT(fetch_poll_delay_ms(60, 40, 0), 18LL * 60 * min);
+}
+
+/* The staff overlay tells of an expired index once the visit is over, and once per expiry. */
+TEST(fetch_expired_index_shows_on_the_staff_overlay)
+{
+    setup();
+    const char *data = kiosk("overlay");
+    static fetch_result r;
+    CHECK(!run(data, url("expired"), &r));
+    CHECK_STATUS(&r, FETCH_EXPIRED);
+    err e;
+    pack *p = pack_open(older, &e);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    session *s = test_visit(p, "ar", 800, 480);
+    s->updates = (update_options){.data_dir = data, .keys_dir = keys};
+    session_fetched(s, false);
+    CHECK(!session_fetched_apply(s, time(NULL))); /* a visitor is reading: later */
+    CHECK(!s->app.staff.shown);
+    session_advance(s, 95000); /* the visit ends by the idle timer */
+    CHECK(session_fetched_apply(s, time(NULL)));
+    CHECK(s->app.staff.shown);
+    CHECK_HAS(s->app.staff.en, "expired");
+    CHECK_HAS(s->app.staff.de, "abgelaufen");
+    app_handle(&s->app, &(app_event){.type = APP_EV_SERVICE_CLOSE});
+    session_fetched(s, false);
+    CHECK(!session_fetched_apply(s, time(NULL))); /* told already */
+    session_free(s);
+    pack_close(p);
+}
+
+/* The kiosk's own loop polls update_url in a child process and switches to what it installed. */
+TEST(fetch_running_kiosk_polls_and_switches)
+{
+    setup();
+    const char *data = kiosk("running");
+    char cmd[3000], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=offscreen SDL_RENDER_DRIVER=software SDL_FRAMEBUFFER_ACCELERATION=0 %s --window --size 800x480 --data-dir '%s' --trusted-keys '%s' "
+             "--pack '%s' --update-url '%s' --update-ca '%s/cert.pem' --update-first-ms 0 --exit-after 15000 2>&1",
+             test_bin("wegweiser"), data, keys, older, url("county"), root);
+    int rc = test_run(cmd, out, sizeof out);
+    if (rc != 0)
+        printf("    %s\n", out);
+    CHECK_INT(rc, 0);
+    CHECK_HAS(out, "Installed Landkreis Kaiserslautern 2026-11-22 from");
+    CHECK_HAS(out, "showing the installed pack kaiserslautern 2026-11-22");
+    char *st = state_of(data);
+    CHECK_HAS(st, "version 2026-11-22");
+    free(st);
 }
