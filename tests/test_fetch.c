@@ -585,3 +585,29 @@ TEST(fetch_running_kiosk_polls_and_switches)
     CHECK_HAS(st, "version 2026-11-22");
     free(st);
 }
+
+/* The same pack by stick and by network: the same installed file, the same pointers (but for
+ * the time of the install and the file's inode). */
+TEST(fetch_and_stick_give_the_same_data_directory)
+{
+    setup();
+    const char *by_net = kiosk("same-net"), *by_stick = kiosk("same-stick");
+    static fetch_result r;
+    CHECK(run(by_net, url("county"), &r));
+    char stick[800];
+    snprintf(stick, sizeof stick, "%s-stick2", by_stick);
+    sh("rm -rf '%s' && mkdir -p '%s' && cp '%s' '%s' '%s/'", stick, stick, www("county", "kaiserslautern-2026-11-22.pack"),
+       www("county", "kaiserslautern-2026-11-22.pack.minisig"), stick);
+    update_options o = {.data_dir = by_stick, .stick_dir = stick, .keys_dir = keys, .no_receipt = true};
+    static update_result u;
+    CHECK(update_run(&o, &u));
+    char cmd[1200], a[8192], b[8192];
+    const char *list = "cd '%s' && for f in current previous; do grep -v '^installed \\|^stat ' $f; done; "
+                       "b2sum *.pack; ls -A | grep -v '^download$'";
+    snprintf(cmd, sizeof cmd, list, by_net);
+    test_run(cmd, a, sizeof a);
+    snprintf(cmd, sizeof cmd, list, by_stick);
+    test_run(cmd, b, sizeof b);
+    CHECK_STR(a, b);
+    CHECK_HAS(a, "version 2026-11-22");
+}
