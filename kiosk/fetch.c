@@ -619,6 +619,85 @@ static bool poll_once(fetch *f)
     return install(f, pack_path);
 }
 
+/* ---- the fleet view ---- */
+
+typedef struct source {
+    const char *data;
+    size_t left;
+} source;
+
+static size_t on_read(char *buf, size_t size, size_t n, void *user)
+{
+    source *src = user;
+    size_t k = size * n < src->left ? size * n : src->left;
+    memcpy(buf, src->data, k);
+    src->data += k;
+    src->left -= k;
+    return k;
+}
+
+/* PUTs this kiosk's status into the report folder: staff see every kiosk in one WebDAV folder
+ * (`wegweiser-pack fleet`), without a fleet server. A report that fails changes nothing else. */
+static void report(fetch *f)
+{
+    const fetch_options *o = f->o;
+    fetch_result *r = f->r;
+    const char *u = o->report_url;
+    size_t un = strlen(u);
+    if (strncmp(u, "https://", 8) && !(o->allow_http && !strncmp(u, "http://", 7))) {
+        snprintf(r->report, sizeof r->report, "no report: report_url '%.300s' is not an https:// address", u);
+        return;
+    }
+    char id[64], url[2400], checked[32], region[64], version[64], msg[1024];
+    update_kiosk_id(o->kiosk_id, id, sizeof id);
+    snprintf(url, sizeof url, "%s%s%s.txt", u, un && u[un - 1] == '/' ? "" : "/", id);
+    update_iso_time(time(NULL), checked, sizeof checked);
+    installed(o->data_dir, region, version, sizeof region);
+    snprintf(msg, sizeof msg, "%s", r->en);
+    one_line(msg);
+    char *text = malloc(2048);
+    if (!text)
+        return;
+    int n = snprintf(text, 2048,
+                     "# wegweiser: a kiosk's status (docs/fleet.md)\nkiosk %s\nchecked %s\nresult %s\nregion %s\n"
+                     "version %s\nindex_version %s\nindex_expires %s\nfirmware %s\nmessage %s\n",
+                     id, checked, fetch_status_name(r->status), region, version, r->index_version, r->index_expires,
+                     WW_VERSION, msg);
+    source src = {text, (size_t)(n < 2048 ? n : 2047)};
+    CURL *h = curl_easy_init();
+    if (!h) {
+        free(text);
+        return;
+    }
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, o->allow_http ? "http,https" : "https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "wegweiser/" WW_VERSION);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s > 0 ? o->connect_timeout_s : 20L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(h, CURLOPT_READDATA, &src);
+    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)src.left);
+    if (o->ca_file)
+        curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file);
+    CURLcode rc = curl_easy_perform(h);
+    long code = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_cleanup(h);
+    free(text);
+    if (rc != CURLE_OK)
+        snprintf(r->report, sizeof r->report, "no report: %s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    else if (code < 200 || code > 299)
+        snprintf(r->report, sizeof r->report, "no report: %s answered HTTP %ld (a WebDAV folder that takes PUT?)", url,
+                 code);
+    else
+        snprintf(r->report, sizeof r->report, "report written to %s", url);
+}
+
 bool fetch_run(const fetch_options *o, fetch_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -672,6 +751,8 @@ bool fetch_run(const fetch_options *o, fetch_result *r)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     ok = poll_once(f);
+    if (o->report_url && o->report_url[0])
+        report(f);
     curl_global_cleanup();
     write_state(f);
     close(lock);

@@ -47,6 +47,9 @@ typedef struct fetch_options {
     long connect_timeout_s;   /* 0: 20 */
     long total_timeout_s;     /* bound on one transfer, 0: 3600 */
     long low_speed_s;         /* cut off a transfer below 1 KiB/s for this long, 0: 60 */
+    /* Optional fleet view: after the poll, PUT this kiosk's status as <kiosk id>.txt into this
+     * WebDAV folder (docs/fleet.md); NULL: no report. The same scheme rules as url. */
+    const char *report_url;
 } fetch_options;
 
 typedef struct fetch_result {
@@ -56,6 +59,7 @@ typedef struct fetch_result {
     long long downloaded;  /* body bytes received in this run (index, signatures, pack) */
     char index_version[64], index_expires[32];
     update_result update; /* when an install was tried (FETCH_INSTALLED, FETCH_NOT_INSTALLED) */
+    char report[600];     /* where the status report went, or why not ("" without report_url) */
 } fetch_result;
 
 /* One poll: index, then, when it names a newer pack for this kiosk, the download and the
@@ -74,5 +78,8 @@ bool fetch_state_read(const char *data_dir, fetch_state *s);
 /* One line in German and English when the last index read has expired (or the last poll found
  * an expired one), for the staff overlay; false when there is nothing to say. */
 bool fetch_expired_notice(const fetch_state *s, time_t now, char *de, char *en, size_t size);
+
+/* `wegweiser-pack fleet DIR`: the reports kiosks PUT into a WebDAV folder, as one table. */
+int fetch_fleet_main(int argc, char **argv);
 
 #endif

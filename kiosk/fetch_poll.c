@@ -88,6 +88,10 @@ static void spawn(fetch_poll *p)
         argv[n++] = "--kiosk-id";
         argv[n++] = c->kiosk_id;
     }
+    if (c->report_url) {
+        argv[n++] = "--report-url";
+        argv[n++] = c->report_url;
+    }
     if (c->allow_http)
         argv[n++] = "--allow-http";
     argv[n] = NULL;

@@ -14,6 +14,7 @@
 typedef struct fetch_poll_config {
     const char *exe; /* the kiosk program, run as `exe update --from URL ...` */
     const char *url, *ca_file, *data_dir, *keys_dir, *region, *kiosk_id;
+    const char *report_url; /* NULL: no status report (the fleet view, docs/fleet.md) */
     bool allow_http;
     long interval_min; /* 0: FETCH_POLL_INTERVAL_MIN_DEFAULT */
     long first_ms;     /* the first poll this long after start; < 0: a random moment in the first

@@ -45,6 +45,7 @@ static const char USAGE[] =
     "                      docs/fleet.md); --update-ca FILE: the county's own CA,\n"
     "                      --update-interval MINUTES (default 60, with jitter and back-off),\n"
     "                      --update-allow-http, --update-first-ms MS (tests: the first poll)\n"
+    "  --report-url URL    after each poll, PUT this kiosk's status into this WebDAV folder\n"
     "  --usage-stats       count anonymous usage figures in the data directory (needs --data-dir;\n"
     "                      docs/privacy.md) and write them to staff sticks\n"
     "  --kiosk-id NAME     this kiosk's name on receipts and figures (default: the host name)\n"
@@ -62,7 +63,7 @@ typedef struct options {
     const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
     const char *usb_dir, *keys, *region, *mountinfo, *screen_hours;
     const char *kiosk_id;
-    const char *update_url, *update_ca;
+    const char *update_url, *update_ca, *report_url;
     bool update_allow_http;
     long update_interval_min, update_first_ms;
     bool window, usage_stats;
@@ -140,6 +141,8 @@ static bool parse(int argc, char **argv, options *o)
             i++;
         } else if (next && !strcmp(a, "--update-url")) {
             o->update_url = argv[++i];
+        } else if (next && !strcmp(a, "--report-url")) {
+            o->report_url = argv[++i];
         } else if (next && !strcmp(a, "--update-ca")) {
             o->update_ca = argv[++i];
         } else if (!strcmp(a, "--update-allow-http")) {
@@ -294,6 +297,7 @@ int main(int argc, char **argv)
             s.net = (fetch_poll_config){.exe = exe[0] ? exe : NULL, .url = o.update_url, .ca_file = o.update_ca,
                                         .data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region,
                                         .kiosk_id = o.kiosk_id, .allow_http = o.update_allow_http,
+                                        .report_url = o.report_url && *o.report_url ? o.report_url : NULL,
                                         .interval_min = o.update_interval_min, .first_ms = o.update_first_ms};
         }
     } else if (o.usb_dir || o.update_url) {

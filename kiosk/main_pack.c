@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "fetch.h"
 #include "import.h"
 #include "pack.h"
 #include "paths.h"
@@ -33,6 +34,7 @@ static const char USAGE[] =
     "                        write PACK.minisig, a signature kiosks check before using the pack\n"
     "  publish PACK --key SECKEY -o DIR [--expires-days N]\n"
     "                        the pack, its signature and a signed index.json for a web server\n"
+    "  fleet DIR             the status reports kiosks write with report_url=, as one table\n"
     "  verify PACK --pubkey PUBKEY\n"
     "                        every check a kiosk makes on PACK and PACK.minisig\n"
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
@@ -617,6 +619,8 @@ int main(int argc, char **argv)
         return cmd_sign(argc, argv);
     if (!strcmp(argv[1], "publish"))
         return cmd_publish(argc, argv);
+    if (!strcmp(argv[1], "fleet"))
+        return fetch_fleet_main(argc, argv);
     if (!strcmp(argv[1], "verify"))
         return cmd_verify(argc, argv);
     if (!strcmp(argv[1], "import-integreat"))

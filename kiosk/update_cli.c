@@ -23,6 +23,7 @@ static const char USAGE[] =
     "                       (docs/fleet.md)\n"
     "  --ca FILE            trust only this CA (PEM) for https, e.g. a county's own\n"
     "  --allow-http         also http:// (the signatures still decide; never file://)\n"
+    "  --report-url URL     then PUT this kiosk's status as KIOSK-ID.txt into this WebDAV folder\n"
     "  --timeout SECONDS    bound on each download (default 3600); below 1 KiB/s for 60 s cuts off\n"
     "  --trusted-keys DIR   folder of minisign public keys (*.pub) whose signatures are accepted\n"
     "  --region NAME        accept only packs of this region (default: the installed pack's)\n"
@@ -90,12 +91,13 @@ static void print_details(char *detail)
 }
 
 /* --from URL: the same install, after the download (fetch.h). */
-static int fetch_main(const update_options *u, bool allow_http, const char *ca, long timeout)
+static int fetch_main(const update_options *u, bool allow_http, const char *ca, long timeout, const char *report_url)
 {
     fetch_options o = {.url = u->stick_dir, .data_dir = u->data_dir, .keys_dir = u->keys_dir, .region = u->region,
                        .ca_file = ca, .kiosk_id = u->kiosk_id, .allow_http = allow_http,
                        .allow_downgrade = u->allow_downgrade, .max_pack_bytes = u->max_pack_bytes,
-                       .total_timeout_s = timeout, .low_speed_s = timeout && timeout < 60 ? timeout : 0};
+                       .total_timeout_s = timeout, .low_speed_s = timeout && timeout < 60 ? timeout : 0,
+                       .report_url = report_url};
     fetch_result *r = malloc(sizeof *r);
     if (!r) {
         fprintf(stderr, "wegweiser update: out of memory\n");
@@ -107,6 +109,8 @@ static int fetch_main(const update_options *u, bool allow_http, const char *ca, 
         printf("update: %s\n", update_reason_name(r->update.reason));
         print_details(r->update.detail);
     }
+    if (r->report[0])
+        printf("%s\n", r->report);
     free(r);
     return ok ? 0 : 1;
 }
@@ -115,7 +119,7 @@ int update_main(int argc, char **argv)
 {
     update_options o = {0};
     bool want_status = false, allow_http = false;
-    const char *ca = NULL;
+    const char *ca = NULL, *report_url = NULL;
     long timeout = 0;
     const char *demo = NULL;
     for (int i = 2; i < argc; i++) {
@@ -129,6 +133,8 @@ int update_main(int argc, char **argv)
             o.allow_downgrade = true;
         } else if (!strcmp(a, "--allow-http")) {
             allow_http = true;
+        } else if (next && !strcmp(a, "--report-url")) {
+            report_url = argv[++i];
         } else if (next && !strcmp(a, "--ca")) {
             ca = argv[++i];
         } else if (next && !strcmp(a, "--timeout")) {
@@ -176,7 +182,7 @@ int update_main(int argc, char **argv)
         return 2;
     }
     if (strstr(o.stick_dir, "://"))
-        return fetch_main(&o, allow_http, ca, timeout);
+        return fetch_main(&o, allow_http, ca, timeout, report_url);
     update_result *r = malloc(sizeof *r);
     if (!r) {
         fprintf(stderr, "wegweiser update: out of memory\n");

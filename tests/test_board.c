@@ -302,6 +302,10 @@ TEST(board_start_kiosk_passes_rotation_and_screen_hours)
         {"update_url=http://intranet/wegweiser/\nupdate_allow_http=on\nupdate_interval_minutes=often\n",
          "[--update-allow-http][--update-url][http://intranet/wegweiser/][--update-interval][60]", NULL},
         {"update_url=file:///media/x/\n", "is not an https:// address: no polling", "--update-url"},
+        {"update_url=https://kreis/w/\nreport_url=https://kreis/dav/kiosks/\n",
+         "[--report-url][https://kreis/dav/kiosks/][--update-url]", NULL},
+        {"update_url=https://kreis/w/\nreport_url=ftp://kreis/\n", "report_url=ftp://kreis/ is not an https:// address",
+         "--report-url"},
         {"update_url=\n", "[--idle]", "--update-url"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -188,6 +188,7 @@ static void setup(void)
             "    location /chunked/ { sub_filter 'wegweiser-never-there' 'x'; sub_filter_types *; sub_filter_once off; }\n"
             "    location /to-http/ { return 302 http://127.0.0.1:%d/county/index.json; }\n"
             "    location /to-file/ { return 302 file:///etc/passwd; }\n"
+            "    location /dav/ { dav_methods PUT; create_full_put_path on; }\n"
             "  }\n"
             "}\n",
             root, root, root, root, root, root, root, root, port, root, root, root, port);
@@ -610,4 +611,45 @@ TEST(fetch_and_stick_give_the_same_data_directory)
     test_run(cmd, b, sizeof b);
     CHECK_STR(a, b);
     CHECK_HAS(a, "version 2026-11-22");
+}
+
+/* The fleet view: each poll PUTs the kiosk's status into a WebDAV folder; `wegweiser-pack
+ * fleet` prints them as one table. */
+TEST(fetch_reports_to_a_webdav_folder_and_fleet_lists_it)
+{
+    setup();
+    const char *data = kiosk("report");
+    char cmd[3000], out[8192], report[300];
+    snprintf(report, sizeof report, "https://127.0.0.1:%d/dav/kiosks/", port);
+    snprintf(cmd, sizeof cmd,
+             "%s update --data-dir '%s' --from '%s' --trusted-keys '%s' --ca '%s/cert.pem' --kiosk-id rathaus-foyer "
+             "--report-url '%s' 2>&1",
+             test_bin("wegweiser"), data, url("county"), keys, root, report);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    CHECK_HAS(out, "report written to");
+    snprintf(cmd, sizeof cmd, "%s/www/dav/kiosks/rathaus-foyer.txt", root);
+    char *text = test_read_file(cmd, NULL);
+    CHECK(text != NULL);
+    if (text) {
+        CHECK_HAS(text, "kiosk rathaus-foyer\n");
+        CHECK_HAS(text, "result installed\n");
+        CHECK_HAS(text, "version 2026-11-22\n");
+    }
+    free(text);
+    /* A hostile report beside it is shown cleaned, not obeyed. */
+    snprintf(cmd, sizeof cmd, "printf 'x\\nkiosk evil\\033[2J\\nversion 1\\n' > '%s/www/dav/kiosks/evil.txt'", root);
+    sh("%s", cmd);
+    snprintf(cmd, sizeof cmd, "%s fleet '%s/www/dav/kiosks'", test_bin("wegweiser-pack"), root);
+    CHECK_INT(test_run(cmd, out, sizeof out), 0);
+    CHECK_HAS(out, "rathaus-foyer");
+    CHECK_HAS(out, "2026-11-22");
+    CHECK_HAS(out, "2 kiosks");
+    CHECK(!strchr(out, '\033'));
+    /* A folder that does not take PUT: the poll itself still counts. */
+    snprintf(cmd, sizeof cmd,
+             "%s update --data-dir '%s' --from '%s' --trusted-keys '%s' --ca '%s/cert.pem' --report-url '%s' 2>&1",
+             test_bin("wegweiser"), data, url("county"), keys, root, url("county"));
+    test_run(cmd, out, sizeof out);
+    CHECK_HAS(out, "result: unchanged");
+    CHECK_HAS(out, "no report:");
 }
