@@ -613,6 +613,19 @@ static bool poll_once(fetch *f)
         return say(f, unchanged ? FETCH_UNCHANGED : FETCH_UP_TO_DATE, false, "Inhalte sind aktuell.",
                    "%s: version %s is installed; the index (%s, expires %s) names nothing newer", f->base, version,
                    unchanged ? "unchanged" : "read", idx.expires);
+    /* What the signed index already says rules a pack out before a byte of it is fetched. */
+    long long max = o->max_pack_bytes > 0 ? o->max_pack_bytes : UPDATE_MAX_PACK_BYTES_DEFAULT;
+    if (idx.size > max)
+        return say(f, FETCH_NOT_INSTALLED, false, "Das Paket auf dem Server ist größer als dieser Kiosk annimmt.",
+                   "%s%s is %lld bytes, more than the %lld this kiosk takes (--max-size); not downloaded", f->base,
+                   idx.file, idx.size, max);
+    if (idx.schema != PACK_SCHEMA_VERSION)
+        return say(f, FETCH_NOT_INSTALLED, false,
+                   idx.schema > PACK_SCHEMA_VERSION ? "Das Paket auf dem Server braucht eine neuere Kiosk-Software."
+                                                    : "Das Paket auf dem Server ist mit einem alten wegweiser-pack gebaut.",
+                   "%s%s has pack schema %d, this kiosk reads %d (%s); not downloaded", f->base, idx.file, idx.schema,
+                   PACK_SCHEMA_VERSION, idx.schema > PACK_SCHEMA_VERSION ? "update the kiosk's firmware first"
+                                                                         : "build it again with this wegweiser-pack");
     char pack_path[PATH_MAX];
     if (!download_pack(f, &idx, pack_path, sizeof pack_path))
         return false;

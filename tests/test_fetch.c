@@ -653,3 +653,24 @@ TEST(fetch_reports_to_a_webdav_folder_and_fleet_lists_it)
     CHECK_HAS(out, "result: unchanged");
     CHECK_HAS(out, "no report:");
 }
+
+/* What the signed index says rules a pack out before it is downloaded: here its size. */
+TEST(fetch_pack_above_the_size_limit_is_not_downloaded)
+{
+    setup();
+    const char *data = kiosk("limit");
+    char *before = state_of(data);
+    char ca[700];
+    snprintf(ca, sizeof ca, "%s/cert.pem", root);
+    fetch_options o = {.url = url("county"), .data_dir = data, .keys_dir = keys, .ca_file = ca,
+                       .max_pack_bytes = 1 << 20};
+    static fetch_result r;
+    CHECK(!fetch_run(&o, &r));
+    CHECK_STATUS(&r, FETCH_NOT_INSTALLED);
+    CHECK_HAS(r.en, "not downloaded");
+    CHECK(r.downloaded < 20000);
+    char *after = state_of(data);
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+}
