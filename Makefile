@@ -6,11 +6,11 @@ DEB_PACKAGES := build-essential pkg-config gettext \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libvorbis-dev libsqlite3-dev \
 	libfribidi-dev libicu-dev libharfbuzz-dev libfreetype-dev unicode-data libqrencode-dev zbar-tools sqlite3 libsodium-dev libssl-dev minisign \
 	fonts-noto-core fonts-noto-ui-core fonts-material-design-icons-iconfont \
-	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev \
+	pango1.0-tools libharfbuzz-bin libsystemd-dev libxml2-dev libjson-c-dev libdrm-dev libcurl4-openssl-dev nginx-light \
 	libgettextpo-dev \
 	libcairo2-dev libpango1.0-dev libfontconfig-dev poppler-utils
 
-PKGS := sdl2 SDL2_ttf SDL2_image harfbuzz freetype2 vorbisfile sqlite3 fribidi icu-uc libsodium libcrypto libsystemd libqrencode libxml-2.0 json-c libdrm
+PKGS := sdl2 SDL2_ttf SDL2_image harfbuzz freetype2 vorbisfile sqlite3 fribidi icu-uc libsodium libcrypto libsystemd libqrencode libxml-2.0 json-c libdrm libcurl
 # Only the staff tool's handouts (kiosk/handout.c) draw PDF through Cairo and Pango: that
 # object stays out of libwegweiser.a, so the kiosk on the board never links them.
 HANDOUT_PKGS := pangocairo pangofc fontconfig cairo-pdf

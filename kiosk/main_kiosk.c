@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "notify.h"
 #include "paths.h"
 #include "platform.h"
 #include "update.h"
+#include "fetch_poll.h"
 
 static const char USAGE[] =
     "usage: wegweiser [options]\n"
@@ -38,6 +40,12 @@ static const char USAGE[] =
     "  --clock 'YYYY-MM-DD HH:MM'  pretend it is this local time (screenshots, tests)\n"
     "  --usb-dir DIR       watch for USB sticks mounted under DIR and install signed packs from\n"
     "                      them (needs --data-dir and --trusted-keys; docs/update.md)\n"
+    "  --update-url URL    poll this folder (https://, written by 'wegweiser-pack publish') for\n"
+    "                      newer packs and install them (needs --data-dir and --trusted-keys;\n"
+    "                      docs/fleet.md); --update-ca FILE: the county's own CA,\n"
+    "                      --update-interval MINUTES (default 60, with jitter and back-off),\n"
+    "                      --update-allow-http, --update-first-ms MS (tests: the first poll)\n"
+    "  --report-url URL    after each poll, PUT this kiosk's status into this WebDAV folder\n"
     "  --usage-stats       count anonymous usage figures in the data directory (needs --data-dir;\n"
     "                      docs/privacy.md) and write them to staff sticks\n"
     "  --kiosk-id NAME     this kiosk's name on receipts and figures (default: the host name)\n"
@@ -55,6 +63,9 @@ typedef struct options {
     const char *pack, *lang, *page, *screenshot, *events, *assets, *locale, *clock;
     const char *usb_dir, *keys, *region, *mountinfo, *screen_hours;
     const char *kiosk_id;
+    const char *update_url, *update_ca, *report_url;
+    bool update_allow_http;
+    long update_interval_min, update_first_ms;
     bool window, usage_stats;
     int width, height, dpi, rotation;
     double screen_inches;
@@ -127,6 +138,25 @@ static bool parse(int argc, char **argv, options *o)
                 fprintf(stderr, "wegweiser: --exit-after wants milliseconds, at least 1\n");
                 return false;
             }
+            i++;
+        } else if (next && !strcmp(a, "--update-url")) {
+            o->update_url = argv[++i];
+        } else if (next && !strcmp(a, "--report-url")) {
+            o->report_url = argv[++i];
+        } else if (next && !strcmp(a, "--update-ca")) {
+            o->update_ca = argv[++i];
+        } else if (!strcmp(a, "--update-allow-http")) {
+            o->update_allow_http = true;
+        } else if (next && (!strcmp(a, "--update-interval") || !strcmp(a, "--update-first-ms"))) {
+            char *end;
+            long v = strtol(next, &end, 10);
+            bool first = !strcmp(a, "--update-first-ms");
+            if (*end || v < (first ? 0 : 1) || v > (first ? 86400000L : FETCH_POLL_INTERVAL_MIN_MAX)) {
+                fprintf(stderr, "wegweiser: %s wants %s, not '%s'\n", a,
+                        first ? "milliseconds from 0 to a day" : "minutes from 1 to a week", next);
+                return false;
+            }
+            *(first ? &o->update_first_ms : &o->update_interval_min) = v;
             i++;
         } else if (next && !strcmp(a, "--usb-dir")) {
             o->usb_dir = argv[++i];
@@ -206,7 +236,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "update"))
         return update_main(argc, argv);
-    options o = {.width = 1280, .height = 800, .idle_ms = 90000};
+    options o = {.width = 1280, .height = 800, .idle_ms = 90000, .update_first_ms = -1};
     if (!parse(argc, argv, &o))
         return 2;
     char assets[1024], locale[1024], demo[1024];
@@ -259,8 +289,19 @@ int main(int argc, char **argv)
         s.demo_path = o.pack ? o.pack : demo;
         s.usb_root = o.usb_dir;
         s.mountinfo = o.mountinfo ? o.mountinfo : "/proc/self/mountinfo";
-    } else if (o.usb_dir) {
-        fprintf(stderr, "wegweiser: --usb-dir needs --data-dir and --trusted-keys; sticks are ignored\n");
+        if (o.update_url && *o.update_url) {
+            /* The poll runs this very program as `wegweiser update --from URL`. */
+            static char exe[4096];
+            ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+            exe[n > 0 ? n : 0] = 0;
+            s.net = (fetch_poll_config){.exe = exe[0] ? exe : NULL, .url = o.update_url, .ca_file = o.update_ca,
+                                        .data_dir = o.data_dir, .keys_dir = o.keys, .region = o.region,
+                                        .kiosk_id = o.kiosk_id, .allow_http = o.update_allow_http,
+                                        .report_url = o.report_url && *o.report_url ? o.report_url : NULL,
+                                        .interval_min = o.update_interval_min, .first_ms = o.update_first_ms};
+        }
+    } else if (o.usb_dir || o.update_url) {
+        fprintf(stderr, "wegweiser: --usb-dir and --update-url need --data-dir and --trusted-keys; no updates\n");
     }
     if (o.usage_stats && !o.data_dir) {
         fprintf(stderr, "wegweiser: --usage-stats needs --data-dir; no figures are counted\n");

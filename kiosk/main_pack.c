@@ -5,15 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <sys/stat.h>
 
 #include "check.h"
+#include "fetch.h"
 #include "handout.h"
 #include "import.h"
 #include "pack.h"
 #include "paths.h"
 #include "po.h"
+#include "publish.h"
 #include "sign.h"
 #include "stats.h"
 #include "text.h"
@@ -31,6 +34,9 @@ static const char USAGE[] =
     "                        make a key pair for signing packs (minisign format)\n"
     "  sign PACK --key SECKEY [--comment TEXT]\n"
     "                        write PACK.minisig, a signature kiosks check before using the pack\n"
+    "  publish PACK --key SECKEY -o DIR [--expires-days N]\n"
+    "                        the pack, its signature and a signed index.json for a web server\n"
+    "  fleet DIR             the status reports kiosks write with report_url=, as one table\n"
     "  verify PACK --pubkey PUBKEY\n"
     "                        every check a kiosk makes on PACK and PACK.minisig\n"
     "  import-integreat --name NAME -o DIR EXPORT.json...   content sources from Integreat exports\n"
@@ -224,6 +230,65 @@ static int cmd_sign(int argc, char **argv)
         return 1;
     }
     printf("wrote %s\ntrusted comment: %s\n", sig_path, trusted);
+    return 0;
+}
+
+static int cmd_publish(int argc, char **argv)
+{
+    static const char help[] =
+        "usage: wegweiser-pack publish PACK --key SECKEY -o DIR [--expires-days N]\n"
+        "Writes into DIR (any folder a web server serves as static files; docs/fleet.md):\n"
+        "  REGION-VERSION.pack and its .minisig   the pack, signed as 'wegweiser-pack sign' does\n"
+        "  index.json and index.json.minisig      region, version, file name, size, BLAKE2b hash and\n"
+        "                                         expiry of the newest pack, signed with the same key\n"
+        "Kiosks with update_url= pointing at DIR fetch the index, and the pack when it is newer.\n"
+        "The index expires after N days (default 30): a kiosk that cannot get a fresh one says so\n"
+        "on its staff overlay, so publish again (the same pack will do) before that day.\n";
+    if (help_asked(argc, argv, help))
+        return 0;
+    const char *pack_path = NULL, *key = NULL, *dir = NULL;
+    int days = PUBLISH_EXPIRES_DAYS_DEFAULT;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc)
+            key = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            dir = argv[++i];
+        else if (!strcmp(argv[i], "--expires-days") && i + 1 < argc) {
+            char *end;
+            long d = strtol(argv[++i], &end, 10);
+            if (*end || d < 1 || d > PUBLISH_EXPIRES_DAYS_MAX) {
+                fprintf(stderr, "wegweiser-pack publish: --expires-days wants 1 to %d, not '%s'\n",
+                        PUBLISH_EXPIRES_DAYS_MAX, argv[i]);
+                return 2;
+            }
+            days = (int)d;
+        } else if (!pack_path && argv[i][0] != '-')
+            pack_path = argv[i];
+        else {
+            fprintf(stderr, "wegweiser-pack publish: unexpected '%s'\n%s", argv[i], help);
+            return 2;
+        }
+    }
+    if (!pack_path || !key || !dir) {
+        fputs(help, stderr);
+        return 2;
+    }
+    err e;
+    sign_seckey sk;
+    if (!sign_seckey_load(key, &sk, &e)) {
+        fprintf(stderr, "wegweiser-pack publish: %s\n", e.msg);
+        return 1;
+    }
+    publish_result r;
+    bool ok = publish_pack(pack_path, &sk, dir, days, time(NULL), &r, &e);
+    sign_seckey_wipe(&sk);
+    if (!ok) {
+        fprintf(stderr, "wegweiser-pack publish: %s\n", e.msg);
+        return 1;
+    }
+    printf("wrote %s (+ .minisig): %s %s, %lld bytes\nwrote %s (+ .minisig): expires %s\n"
+           "upload all four files (index.json last) to the folder kiosks poll\n",
+           r.pack_path, r.region, r.version, r.size, r.index_path, r.expires);
     return 0;
 }
 
@@ -652,6 +717,10 @@ int main(int argc, char **argv)
         return cmd_keygen(argc, argv);
     if (!strcmp(argv[1], "sign"))
         return cmd_sign(argc, argv);
+    if (!strcmp(argv[1], "publish"))
+        return cmd_publish(argc, argv);
+    if (!strcmp(argv[1], "fleet"))
+        return fetch_fleet_main(argc, argv);
     if (!strcmp(argv[1], "verify"))
         return cmd_verify(argc, argv);
     if (!strcmp(argv[1], "import-integreat"))

@@ -791,6 +791,9 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
         if (!sticks)
             fprintf(stderr, "wegweiser: USB sticks will not be noticed: %s\n", we.msg);
     }
+    fetch_poll *net = s->net.url && s->updates.data_dir ? fetch_poll_new(&s->net) : NULL;
+    if (net)
+        session_fetched(s, false); /* an index found expired before this start is told again */
     audio *sound = audio_new();
     while (!k.quit) {
         SDL_Event ev;
@@ -809,6 +812,11 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
         Uint64 now = SDL_GetTicks64();
         session_advance(s, (unsigned long)(now - last));
         session_usb_confirmed(s, redraw_now, &k.out);
+        /* Polls run in a child process: here only a look whether one is due or done. */
+        fetch_poll_event fe = fetch_poll_step(net, now);
+        if (fe != FETCH_POLL_NOTHING)
+            session_fetched(s, fe == FETCH_POLL_INSTALLED);
+        session_fetched_apply(s, time(NULL));
         platform_clock(s);
         if (sound) {
             /* What plays follows the app state; the end of a recording goes back into it. */
@@ -851,6 +859,7 @@ bool platform_run(session *s, bool fullscreen, int rotation, const screen_hours 
     if (k.asleep)
         display_power(&k, true); /* whatever comes after the kiosk finds the display on */
     audio_free(sound);
+    fetch_poll_free(net);
     update_watch_close(sticks);
     output_free(&k.out);
     SDL_DestroyRenderer(r);

@@ -1,3 +1,4 @@
+#include "fetch.h"
 #include "session.h"
 #include "utf8.h"
 
@@ -68,6 +69,23 @@ static void on_progress(void *user, long long done, long long total)
         u->redraw(u->s, u->user);
 }
 
+/* Opens what a restart would open, so what staff see is what the kiosk will show. */
+static void reopen_installed(session *s)
+{
+    pack *fresh = NULL;
+    char what[1200];
+    err e;
+    update_open_installed(s->updates.data_dir, s->demo_path, &fresh, what, sizeof what, &e);
+    if (fresh) {
+        pack *old = s->owned_pack;
+        app_replace_pack(&s->app, fresh);
+        s->owned_pack = fresh;
+        /* The first pack belongs to whoever started the session; later ones to it. */
+        pack_close(old);
+        fprintf(stderr, "wegweiser: %s\n", what);
+    }
+}
+
 /* Runs one update with the overlay showing its progress; opens what it installed. */
 static bool run_update(session *s, update_options *o, update_result *r, session_progress_fn redraw, void *user)
 {
@@ -78,21 +96,39 @@ static bool run_update(session *s, update_options *o, update_result *r, session_
     o->progress = on_progress;
     o->progress_user = &u;
     bool installed = update_run(o, r);
-    if (installed) {
-        /* Open what a restart would open, so what staff see is what the kiosk will show. */
-        pack *fresh = NULL;
-        char what[1200];
-        err e;
-        update_open_installed(s->updates.data_dir, s->demo_path, &fresh, what, sizeof what, &e);
-        if (fresh) {
-            pack *old = s->owned_pack;
-            app_replace_pack(&s->app, fresh);
-            s->owned_pack = fresh;
-            /* The first pack belongs to whoever started the session; later ones to it. */
-            pack_close(old);
-        }
-    }
+    if (installed)
+        reopen_installed(s);
     return installed;
+}
+
+void session_fetched(session *s, bool installed)
+{
+    s->fetched = true;
+    s->fetched_installed |= installed;
+}
+
+bool session_fetched_apply(session *s, time_t now)
+{
+    /* Not in the middle of somebody's visit, nor over what staff are reading. */
+    if (!s->fetched || !s->updates.data_dir || app_current(&s->app)->screen != APP_SCREEN_LANGUAGE ||
+        (s->app.staff.shown && !s->app.staff.done))
+        return false;
+    bool changed = false;
+    if (s->fetched_installed) {
+        reopen_installed(s);
+        changed = true;
+    }
+    s->fetched = s->fetched_installed = false;
+    fetch_state st;
+    char de[600], en[600];
+    if (fetch_state_read(s->updates.data_dir, &st) && fetch_expired_notice(&st, now, de, en, sizeof en) &&
+        strcmp(s->fetch_notice_for, st.index_expires)) {
+        snprintf(s->fetch_notice_for, sizeof s->fetch_notice_for, "%s", st.index_expires);
+        fprintf(stderr, "wegweiser: %s\n", en);
+        app_service_result(&s->app, false, de, en);
+        changed = true;
+    }
+    return changed;
 }
 
 /* A staff stick (it held a pack, whatever became of it) takes the figures along; staff read on

@@ -5,7 +5,10 @@
 #ifndef WW_SESSION_H
 #define WW_SESSION_H
 
+#include <time.h>
+
 #include "app.h"
+#include "fetch_poll.h"
 #include "update.h"
 #include "usage.h"
 #include "view.h"
@@ -41,6 +44,10 @@ typedef struct session {
      * each visit and every USAGE_SAVE_MS, and written to a staff stick after an update. */
     usage *usage;
     unsigned long usage_saved_ms;
+    /* Network updates (fetch_poll.h): what a poll brought, taken in once the visit is over. */
+    fetch_poll_config net; /* url NULL: no polling (the platform runs the polls) */
+    bool fetched, fetched_installed;
+    char fetch_notice_for[32]; /* the expiry the staff overlay already told about */
 } session;
 
 #define USAGE_SAVE_MS (5 * 60 * 1000)
@@ -75,6 +82,12 @@ bool session_animating(const session *s);
  * success switches to the new pack without a restart. True when a pack was installed. When the
  * stick holds only an older pack that passes every other check, the overlay asks staff. */
 bool session_usb(session *s, const char *stick_dir, session_progress_fn redraw, void *user);
+
+/* A poll of update_url finished (installed: it installed a pack). The pack is switched in, and
+ * an expired index told on the staff overlay, by session_fetched_apply once no visit is on. */
+void session_fetched(session *s, bool installed);
+/* Call after input and ticks: true when it changed what the kiosk shows. */
+bool session_fetched_apply(session *s, time_t now);
 
 /* After staff held "install older version anyway": installs that pack from its stick, copied
  * and checked again from the start, and only if its bytes are the ones staff were asked about.

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "fetch.h"
 #include "paths.h"
 #include "update.h"
 
@@ -15,6 +17,14 @@ static const char USAGE[] =
     "English and German; exit status 0 only when a pack was installed.\n"
     "  --data-dir DIR       the kiosk's data directory (installed packs, created if missing)\n"
     "  --from STICKDIR      where the stick is mounted\n"
+    "  --from https://HOST/DIR/\n"
+    "                       a folder 'wegweiser-pack publish' filled, on any web server: the signed\n"
+    "                       index, then a newer pack, downloaded and installed as from a stick\n"
+    "                       (docs/fleet.md)\n"
+    "  --ca FILE            trust only this CA (PEM) for https, e.g. a county's own\n"
+    "  --allow-http         also http:// (the signatures still decide; never file://)\n"
+    "  --report-url URL     then PUT this kiosk's status as KIOSK-ID.txt into this WebDAV folder\n"
+    "  --timeout SECONDS    bound on each download (default 3600); below 1 KiB/s for 60 s cuts off\n"
     "  --trusted-keys DIR   folder of minisign public keys (*.pub) whose signatures are accepted\n"
     "  --region NAME        accept only packs of this region (default: the installed pack's)\n"
     "  --allow-downgrade    also install an older version, or the installed one again\n"
@@ -56,6 +66,14 @@ static int status(const char *data_dir, const char *demo)
     printf("data directory: %s\n", data_dir);
     print_slot("current: ", &cur);
     print_slot("previous:", &prev);
+    fetch_state fs;
+    if (fetch_state_read(data_dir, &fs)) {
+        char de[512], en[512];
+        printf("network: last check %s: %s; index version %s, expires %s\n  %s\n", fs.checked, fs.result,
+               fs.index_version[0] ? fs.index_version : "?", fs.index_expires[0] ? fs.index_expires : "?", fs.message);
+        if (fetch_expired_notice(&fs, time(NULL), de, en, sizeof en))
+            printf("  EXPIRED: %s\n", en);
+    }
     pack *p = NULL;
     update_source src = update_open_installed(data_dir, demo, &p, what, sizeof what, &e);
     pack_close(p);
@@ -63,10 +81,46 @@ static int status(const char *data_dir, const char *demo)
     return src == UPDATE_SOURCE_CURRENT || src == UPDATE_SOURCE_PREVIOUS ? 0 : 1;
 }
 
+static void print_details(char *detail)
+{
+    if (!detail[0])
+        return;
+    printf("details:\n");
+    for (char *line = strtok(detail, "\n"); line; line = strtok(NULL, "\n"))
+        printf("  %s\n", line);
+}
+
+/* --from URL: the same install, after the download (fetch.h). */
+static int fetch_main(const update_options *u, bool allow_http, const char *ca, long timeout, const char *report_url)
+{
+    fetch_options o = {.url = u->stick_dir, .data_dir = u->data_dir, .keys_dir = u->keys_dir, .region = u->region,
+                       .ca_file = ca, .kiosk_id = u->kiosk_id, .allow_http = allow_http,
+                       .allow_downgrade = u->allow_downgrade, .max_pack_bytes = u->max_pack_bytes,
+                       .total_timeout_s = timeout, .low_speed_s = timeout && timeout < 60 ? timeout : 0,
+                       .report_url = report_url};
+    fetch_result *r = malloc(sizeof *r);
+    if (!r) {
+        fprintf(stderr, "wegweiser update: out of memory\n");
+        return 1;
+    }
+    bool ok = fetch_run(&o, r);
+    printf("%s\n%s\nresult: %s\ndownloaded: %lld bytes\n", r->en, r->de, fetch_status_name(r->status), r->downloaded);
+    if (r->status == FETCH_INSTALLED || r->status == FETCH_NOT_INSTALLED) {
+        printf("update: %s\n", update_reason_name(r->update.reason));
+        print_details(r->update.detail);
+    }
+    if (r->report[0])
+        printf("%s\n", r->report);
+    free(r);
+    return ok ? 0 : 1;
+}
+
 int update_main(int argc, char **argv)
 {
     update_options o = {0};
-    bool want_status = false;
+    bool want_status = false, allow_http = false;
+    const char *ca = NULL, *report_url = NULL;
+    long timeout = 0;
     const char *demo = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -77,6 +131,19 @@ int update_main(int argc, char **argv)
             want_status = true;
         } else if (!strcmp(a, "--allow-downgrade")) {
             o.allow_downgrade = true;
+        } else if (!strcmp(a, "--allow-http")) {
+            allow_http = true;
+        } else if (next && !strcmp(a, "--report-url")) {
+            report_url = argv[++i];
+        } else if (next && !strcmp(a, "--ca")) {
+            ca = argv[++i];
+        } else if (next && !strcmp(a, "--timeout")) {
+            char *end;
+            timeout = strtol(argv[++i], &end, 10);
+            if (*end || timeout < 1) {
+                fprintf(stderr, "wegweiser update: --timeout wants seconds, 1 or more, not '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(a, "--no-receipt")) {
             o.no_receipt = true;
         } else if (next && !strcmp(a, "--data-dir")) {
@@ -114,6 +181,8 @@ int update_main(int argc, char **argv)
         fprintf(stderr, "wegweiser update: --from and --trusted-keys are needed\n%s", USAGE);
         return 2;
     }
+    if (strstr(o.stick_dir, "://"))
+        return fetch_main(&o, allow_http, ca, timeout, report_url);
     update_result *r = malloc(sizeof *r);
     if (!r) {
         fprintf(stderr, "wegweiser update: out of memory\n");
@@ -121,11 +190,7 @@ int update_main(int argc, char **argv)
     }
     bool ok = update_run(&o, r);
     printf("%s\n%s\nresult: %s\n", r->en, r->de, update_reason_name(r->reason));
-    if (r->detail[0]) {
-        printf("details:\n");
-        for (char *line = strtok(r->detail, "\n"); line; line = strtok(NULL, "\n"))
-            printf("  %s\n", line);
-    }
+    print_details(r->detail);
     printf("%s\n", r->receipt);
     free(r);
     return ok ? 0 : 1;

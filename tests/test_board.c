@@ -292,6 +292,21 @@ TEST(board_start_kiosk_passes_rotation_and_screen_hours)
         {"usage_stats=yes please\nkiosk_id=../../etc\n", "usage_stats=yes please is neither on nor off: off",
          "--usage-stats"},
         {"usage_stats=off\nkiosk_id=../../etc\n", "kiosk_id=../../etc is not a name", "--kiosk-id"},
+        {"update_url=https://www.kreis-kl.de/wegweiser/\nupdate_ca=/etc/wegweiser/county-ca.pem\n"
+         "update_interval_minutes=30\n",
+         "[--update-ca][/etc/wegweiser/county-ca.pem][--update-url][https://www.kreis-kl.de/wegweiser/]"
+         "[--update-interval][30]",
+         "--update-allow-http"},
+        {"update_url=http://intranet/wegweiser/\n", "is http: only with update_allow_http=on; no polling",
+         "--update-url"},
+        {"update_url=http://intranet/wegweiser/\nupdate_allow_http=on\nupdate_interval_minutes=often\n",
+         "[--update-allow-http][--update-url][http://intranet/wegweiser/][--update-interval][60]", NULL},
+        {"update_url=file:///media/x/\n", "is not an https:// address: no polling", "--update-url"},
+        {"update_url=https://kreis/w/\nreport_url=https://kreis/dav/kiosks/\n",
+         "[--report-url][https://kreis/dav/kiosks/][--update-url]", NULL},
+        {"update_url=https://kreis/w/\nreport_url=ftp://kreis/\n", "report_url=ftp://kreis/ is not an https:// address",
+         "--report-url"},
+        {"update_url=\n", "[--idle]", "--update-url"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         f = fopen(conf, "w");
