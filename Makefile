@@ -409,13 +409,23 @@ DEB_OUT := $(BUILD)/deb
 .PHONY: deb deb-arm64 check-deb
 deb:
 	@$(call install-missing,$(DEB_PACKAGES) $(DEB_TOOLS))
-	rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)/src
+	arch=$$(dpkg --print-architecture); rm -rf $(DEB_OUT)/src $(DEB_OUT)/*_$$arch.* $(DEB_OUT)/*_all.deb
+	mkdir -p $(DEB_OUT)/src
 	tar -c --exclude=./build --exclude=./.git --exclude='./assets/fonts/*.ttf' --exclude=./assets/icons/codepoints . \
 		| tar -x -C $(DEB_OUT)/src
 	cd $(DEB_OUT)/src && dpkg-buildpackage -b -us -uc $(DEB_FLAGS)
 	rm -rf $(DEB_OUT)/src
 	@ls -1 $(DEB_OUT)/*.deb
-	lintian --fail-on error --info --display-level '>=warning' $(DEB_OUT)/*.changes
+	lintian --fail-on error --display-level '>=warning' $(DEB_OUT)/*_$$(dpkg --print-architecture).changes
+
+# The board's packages (arm64), built in an arm64 Debian 12 root under qemu-user: slow, see
+# board/rpi/deb-arm64.sh. The arch-independent wegweiser-data comes from `make deb`.
+DEB_ARM64_PACKAGES := debootstrap qemu-user-static binfmt-support lintian
+deb-arm64:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make deb-arm64 uses debootstrap and chroot: run it as root"; exit 1; fi
+	@$(call install-missing,$(DEB_ARM64_PACKAGES))
+	board/rpi/deb-arm64.sh $(DEB_OUT)
+	lintian --fail-on error --display-level '>=warning' $(DEB_OUT)/*_arm64.changes
 
 check-deb:
 	@if [ "$$(id -u)" -ne 0 ]; then echo "make check-deb uses debootstrap and chroot: run it as root"; exit 1; fi
