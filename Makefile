@@ -432,3 +432,24 @@ check-deb:
 	@$(call install-missing,$(DEB_CHECK_PACKAGES))
 	@ls $(DEB_OUT)/wegweiser_*.deb >/dev/null 2>&1 || $(MAKE) --no-print-directory deb
 	tests/deb/check-deb.sh $(DEB_OUT)
+
+# ---- The SD card image (board/rpi/image.sh, board/README.md) ---------------------------------
+# `make image` builds build/wegweiser-rpi-arm64.img (and .img.xz): Debian 12 arm64 made with
+# debootstrap under qemu-user, the packages of `make deb` and `make deb-arm64`, Debian's kernel
+# and raspi-firmware, a read-only root and a data partition; no image is mounted. Slow (the arm64
+# root runs emulated), so neither it nor `make check-image` (the image booted in
+# qemu-system-aarch64, board/rpi/test/check-image.sh) is part of `make check`.
+IMAGE_PACKAGES := debootstrap qemu-user-static binfmt-support dosfstools mtools fdisk xz-utils e2fsprogs
+CHECK_IMAGE_PACKAGES := qemu-system-arm
+.PHONY: image check-image
+image:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make image uses debootstrap and chroot: run it as root"; exit 1; fi
+	@$(call install-missing,$(IMAGE_PACKAGES))
+	@ls $(DEB_OUT)/wegweiser-data_*_all.deb >/dev/null 2>&1 || $(MAKE) --no-print-directory deb
+	@ls $(DEB_OUT)/wegweiser_*_arm64.deb >/dev/null 2>&1 || $(MAKE) --no-print-directory deb-arm64
+	board/rpi/image.sh
+
+check-image:
+	@$(call install-missing,$(CHECK_IMAGE_PACKAGES))
+	@ls $(BUILD)/wegweiser-rpi-arm64.img >/dev/null 2>&1 || $(MAKE) --no-print-directory image
+	board/rpi/test/check-image.sh

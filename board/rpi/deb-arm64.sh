@@ -20,36 +20,17 @@ log=$work/deb-arm64.log
 mkdir -p "$work" "$out"
 : >"$log"
 
-# arm64 programs run through qemu: binfmt_misc mounted, qemu-aarch64 registered (qemu-user-static
-# registers it with the F flag, so the chroot needs no copy of qemu).
-if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
-    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-fi
-if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
-    update-binfmts --enable qemu-aarch64
-fi
-
-unmount_all() {
-    local m
-    for m in $(awk -v r="$root" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r); do
-        umount "$m" 2>/dev/null || umount -l "$m"
-    done
-}
-trap unmount_all EXIT
-
-mirror=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{ print $2; exit }')
-if [ ! -x "$base/usr/bin/apt-get" ]; then
-    echo "making an arm64 Debian 12 root with debootstrap in $base (once; minutes under qemu)"
-    rm -rf "$base"
-    debootstrap --arch=arm64 --variant=minbase bookworm "$base" "${mirror:-http://deb.debian.org/debian}" >>"$log" 2>&1
-fi
+# shellcheck source=board/rpi/arm64.sh
+. "$repo/board/rpi/arm64.sh"
+arm64_binfmt
+trap 'arm64_leave "$root"' EXIT
+arm64_base "$base" "$log"
 if [ ! -x "$root/usr/bin/dpkg-buildpackage" ]; then
+    arm64_leave "$root"
     rm -rf "$root"
     cp -a "$base" "$root"
 fi
-for m in proc sys dev dev/pts; do mount --bind "/$m" "$root/$m"; done
-printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-chmod 755 "$root/usr/sbin/policy-rc.d"
+arm64_enter "$root"
 
 # The build dependencies of debian/control, as `make deb` installs them.
 deps=$(sed -n '/^Build-Depends:/,/^$/p' debian/control | sed 's/^Build-Depends://' | tr ',' '\n' |
