@@ -16,7 +16,7 @@ root=$work/root
 log=$work/check-deb.log
 
 [ "$(id -u)" -eq 0 ] || { echo "check-deb: run as root (it uses chroot and mount)"; exit 1; }
-ls "$debs"/wegweiser_*.deb "$debs"/wegweiser-data_*.deb "$debs"/wegweiser-pack_*.deb >/dev/null ||
+ls "$debs"/wegweiser_*_"$(dpkg --print-architecture)".deb "$debs"/wegweiser-data_*_all.deb >/dev/null ||
     { echo "check-deb: no packages in $debs: run make deb"; exit 1; }
 mkdir -p "$work"
 : >"$log"
@@ -56,8 +56,10 @@ for m in proc sys dev dev/pts; do mount --bind "/$m" "$root/$m"; done
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
 mkdir -p "$root/tmp/debs"
-for p in wegweiser-data wegweiser wegweiser-pack; do
-    cp "$(ls "$debs"/${p}_*.deb | tail -n 1)" "$root/tmp/debs/$p.deb"
+# build/deb may hold the board's arm64 packages too: this machine's architecture, and all.
+arch=$(dpkg --print-architecture)
+for p in wegweiser-data:all wegweiser:$arch wegweiser-pack:$arch; do
+    cp "$(ls "$debs/${p%:*}"_*_"${p#*:}".deb | sort -V | tail -n 1)" "$root/tmp/debs/${p%:*}.deb"
 done
 # What the packages need from Debian, without the packages themselves.
 needs=$(for p in wegweiser-data wegweiser wegweiser-pack; do dpkg-deb -f "$root/tmp/debs/$p.deb" Depends; done |
