@@ -14,6 +14,9 @@
 #
 # Environment: IMAGE_WORK  where the root and the file systems are made (default
 #                          /var/tmp/wegweiser-image); ARM64_WORK as for deb-arm64.sh
+#              IMAGE_REUSE_ROOT=1  go on with the root a run before left in IMAGE_WORK instead of
+#                          a new copy of debootstrap's (saves the kernel's initrd, the slowest
+#                          step under qemu-user, when only later steps changed)
 #              IMAGE_KEYS  minisign public keys (files, space-separated) put into keys/ on the
 #                          boot partition, so the image takes packs signed with them
 set -euo pipefail
@@ -48,8 +51,12 @@ step "arm64 Debian 12 root (log: $log)"
 arm64_binfmt
 arm64_base "$arm64/base" "$log"
 arm64_leave "$root"
-rm -rf "$root"
-cp -a "$arm64/base" "$root"
+if [ -n "${IMAGE_REUSE_ROOT:-}" ] && [ -x "$root/usr/bin/apt-get" ]; then
+    step "going on with the root in $root (IMAGE_REUSE_ROOT)"
+else
+    rm -rf "$root"
+    cp -a "$arm64/base" "$root"
+fi
 arm64_enter "$root"
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 
@@ -67,14 +74,26 @@ cp "$rpi/image/raspi-extra-cmdline" "$root/etc/default/raspi-extra-cmdline"
 cp "$rpi/image/fstab" "$root/etc/fstab"
 
 step "kernel, Raspberry Pi firmware, systemd (apt in the arm64 root: minutes)"
+# confold: the settings files written above stay as they are.
+apt_options=(-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 in_root apt-get update -q >>"$log" 2>&1
-in_root apt-get install -y -q --no-install-recommends systemd-sysv udev kmod initramfs-tools \
-    linux-image-arm64 raspi-firmware dosfstools >>"$log" 2>&1
+in_root dpkg --force-confdef --force-confold --configure -a >>"$log" 2>&1
+in_root apt-get install -y -q --no-install-recommends "${apt_options[@]}" systemd-sysv udev kmod \
+    initramfs-tools linux-image-arm64 raspi-firmware dosfstools >>"$log" 2>&1
+# What raspi-firmware does at every kernel update: kernel, initrd and device trees onto the boot
+# partition, config.txt and cmdline.txt written from the files above.
+in_root env DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware >>"$log" 2>&1
 
 step "the kiosk's packages and the board's lock-down (board/rpi/install.sh)"
+# The kernel's postinst made the initrd (with every module a Pi or QEMU may boot from: under
+# qemu-user that alone takes many minutes). The packages install.sh adds would make it again for
+# nothing the image uses (overlayroot's hook): not now, and again as usual afterwards.
+initramfs_conf=$root/etc/initramfs-tools/update-initramfs.conf
+sed -i 's/^update_initramfs=.*/update_initramfs=no/' "$initramfs_conf"
 keys=()
 for k in ${IMAGE_KEYS:-}; do keys+=(--key "$k"); done
 "$rpi/install.sh" --root "$root" --debs "$debs" "${keys[@]}" >>"$log" 2>&1
+sed -i 's/^update_initramfs=.*/update_initramfs=yes/' "$initramfs_conf"
 in_root dpkg-query -W -f='${Package} ${Version} ${Architecture}\n' wegweiser wegweiser-data | tee -a "$log"
 
 # The settings an office changes with any PC: kiosk.conf and keys/ on the boot partition,

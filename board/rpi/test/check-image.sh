@@ -67,6 +67,11 @@ root_sum() { dd if="$work/disk.img" bs=1M iflag=skip_bytes,count_bytes skip="$ro
 root_before=$(root_sum)
 build/wegweiser-pack keygen -p "$work/staff.pub" -s "$work/staff.key" >>"$log" 2>&1
 mcopy -i "$work/disk.img@@$boot_off" "$work/staff.pub" ::keys/staff.pub
+# The screen always on: the shipped screen_hours would put it to sleep on a Sunday morning, and
+# QEMU's clock is this machine's. Done the way an office would, in kiosk.conf on the card.
+mcopy -i "$work/disk.img@@$boot_off" ::kiosk.conf "$work/kiosk.conf"
+sed -i 's/^screen_hours=.*/screen_hours=/' "$work/kiosk.conf"
+mcopy -o -i "$work/disk.img@@$boot_off" "$work/kiosk.conf" ::kiosk.conf
 
 # The stick: the demo region one version newer, signed with that key, on a FAT file system.
 rm -rf "$work/content"
