@@ -299,7 +299,9 @@ if [ -L "$root/etc/systemd/system/getty.target.wants/getty@tty1.service" ]; then
     with_root systemctl --quiet disable getty@tty1.service
     changed "no login prompt on tty1 at boot (getty@tty1.service disabled)"
 fi
-off_units="dphys-swapfile.service apt-daily.timer apt-daily-upgrade.timer man-db.timer"
+# getty-static starts login prompts on tty2-tty6 where there is no D-Bus (and so no logind to
+# keep them off, as NAutoVTs=0 asks): the SD card image has none.
+off_units="dphys-swapfile.service apt-daily.timer apt-daily-upgrade.timer man-db.timer getty-static.service"
 bt_units="bluetooth.service hciuart.service"
 [ "$bluetooth" = on ] || off_units="$off_units $bt_units"
 for u in $off_units; do

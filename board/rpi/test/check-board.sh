@@ -128,7 +128,7 @@ links_ok() {
     esac
     [ ! -e "$s/getty.target.wants/getty@tty1.service" ] || { echo "getty@tty1 still starts at boot"; return 1; }
     cmp "$rpi/ctrl-alt-del.target" "$s/ctrl-alt-del.target" || return 1
-    for u in bluetooth.service hciuart.service apt-daily.timer apt-daily-upgrade.timer dphys-swapfile.service; do
+    for u in bluetooth.service hciuart.service apt-daily.timer apt-daily-upgrade.timer dphys-swapfile.service getty-static.service; do
         [ "$(readlink "$s/$u")" = /dev/null ] || { echo "$u not masked"; return 1; }
     done
     grep -qx 'NAutoVTs=0' "$root/etc/systemd/logind.conf.d/90-wegweiser.conf" &&
