@@ -64,7 +64,7 @@ CONTENT := $(shell find content/$(REGION) -type f 2>/dev/null)
 
 ARGS ?=
 
-.PHONY: all deps run check bench screenshots golden install clean FORCE
+.PHONY: all deps run check bench screenshots golden install install-board clean FORCE
 
 all: $(BUILD)/wegweiser $(BUILD)/wegweiser-pack $(MO) $(ASSETS) $(BUILD)/demo.pack
 
@@ -175,7 +175,7 @@ $(BUILD)/bench-%: tests/bench/%.c tests/bench/bench.h $(BUILD)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Ikiosk $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
 
 $(BUILD)/obj/%.o: kiosk/%.c $(HEADERS) | $(BUILD)/obj
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(WARN) $(DEFS) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(ASAN)/obj/%.o: kiosk/%.c $(HEADERS) | $(ASAN)/obj
 	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) -c $< -o $@
@@ -188,11 +188,12 @@ $(BUILD)/libwegweiser.a: $(LIB_OBJ)
 $(ASAN)/libwegweiser.a: $(ASAN_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# CPPFLAGS and LDFLAGS are empty here; the Debian packages pass dpkg-buildflags' hardening.
 $(BUILD)/wegweiser: kiosk/main_kiosk.c $(BUILD)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
+	$(CC) $(WARN) $(DEFS) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $< $(BUILD)/libwegweiser.a $(PKG_LIBS) -o $@
 
 $(BUILD)/wegweiser-pack: kiosk/main_pack.c $(TOOL_OBJ) $(BUILD)/libwegweiser.a
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $< $(TOOL_OBJ) $(BUILD)/libwegweiser.a $(PKG_LIBS) $(HANDOUT_LIBS) -o $@
+	$(CC) $(WARN) $(DEFS) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) $< $(TOOL_OBJ) $(BUILD)/libwegweiser.a $(PKG_LIBS) $(HANDOUT_LIBS) -o $@
 
 $(ASAN)/wegweiser: kiosk/main_kiosk.c $(ASAN)/libwegweiser.a
 	$(CC) $(WARN) $(DEFS) $(SANFLAGS) $(PKG_CFLAGS) $< $(ASAN)/libwegweiser.a $(PKG_LIBS) -o $@
@@ -236,6 +237,25 @@ install: all
 	ln -sf $(ICON_FONT) $(DESTDIR)$(DATADIR)/assets/fonts/MaterialIcons-Regular.ttf
 	for l in $(LANGS); do install -D -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/wegweiser.mo \
 		$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/wegweiser.mo; done
+
+# The kiosk's own system files from board/rpi/ where the `wegweiser` package has them (the
+# paths are those of a Debian system, so only with PREFIX=/usr): unit, udev rule, settings,
+# the scripts the unit runs. What locks the board down is left to board/rpi/install.sh.
+RPI := board/rpi
+install-board:
+	install -d $(DESTDIR)/lib/systemd/system $(DESTDIR)/lib/udev/rules.d $(DESTDIR)/usr/lib/wegweiser \
+		$(DESTDIR)/usr/sbin $(DESTDIR)/etc/wegweiser/keys $(DESTDIR)/usr/lib/tmpfiles.d \
+		$(DESTDIR)/usr/lib/sysusers.d $(DESTDIR)/usr/share/doc/wegweiser
+	install -m 644 $(RPI)/wegweiser.service $(RPI)/wegweiser-data.service $(DESTDIR)/lib/systemd/system/
+	install -m 644 $(RPI)/90-wegweiser-usb.rules $(DESTDIR)/lib/udev/rules.d/
+	install -m 644 $(RPI)/conf.sh $(DESTDIR)/usr/lib/wegweiser/
+	install -m 755 $(RPI)/start-kiosk $(RPI)/data-dir $(DESTDIR)/usr/lib/wegweiser/
+	install -m 755 $(RPI)/wegweiser-readonly $(DESTDIR)/usr/sbin/
+	install -m 644 $(RPI)/kiosk.conf $(DESTDIR)/etc/wegweiser/kiosk.conf
+	install -m 644 $(RPI)/sysusers.conf $(DESTDIR)/usr/lib/sysusers.d/wegweiser.conf
+	install -m 644 $(RPI)/tmpfiles.conf $(DESTDIR)/usr/lib/tmpfiles.d/wegweiser.conf
+	install -m 644 $(RPI)/kiosk.conf $(DESTDIR)/usr/share/doc/wegweiser/kiosk.conf.default
+	install -m 644 $(RPI)/README.md $(DESTDIR)/usr/share/doc/wegweiser/board-rpi.md
 
 clean:
 	rm -rf $(BUILD) assets/fonts/*.ttf assets/icons/codepoints
@@ -390,3 +410,61 @@ soak:
 
 $(BUILD)/soak-events: tests/soak/soak_events.c
 	$(CC) $(WARN) $(CFLAGS) $< -o $@
+
+# ---- Debian packages (debian/, docs in board/README.md) --------------------------------------
+# `make deb` builds wegweiser, wegweiser-data and wegweiser-pack with dpkg-buildpackage into
+# build/deb/ and runs lintian on them (fails on an error; warnings are listed in board/README.md).
+# The build runs in a copy of the tree under build/deb/src/, so dpkg-buildpackage's files next to
+# the source (it writes into ..) and debian/'s build folders stay out of the working tree.
+# `make check-deb` installs, removes and purges the packages in a Debian 12 root made with
+# debootstrap and fails on any file left behind (tests/deb/check-deb.sh).
+DEB_TOOLS := debhelper dpkg-dev fakeroot lintian
+DEB_CHECK_PACKAGES := debootstrap
+DEB_OUT := $(BUILD)/deb
+.PHONY: deb deb-arm64 check-deb
+deb:
+	@$(call install-missing,$(DEB_PACKAGES) $(DEB_TOOLS))
+	arch=$$(dpkg --print-architecture); rm -rf $(DEB_OUT)/src $(DEB_OUT)/*_$$arch.* $(DEB_OUT)/*_all.deb
+	mkdir -p $(DEB_OUT)/src
+	tar -c --exclude=./build --exclude=./.git --exclude='./assets/fonts/*.ttf' --exclude=./assets/icons/codepoints . \
+		| tar -x -C $(DEB_OUT)/src
+	cd $(DEB_OUT)/src && dpkg-buildpackage -b -us -uc $(DEB_FLAGS)
+	rm -rf $(DEB_OUT)/src
+	@ls -1 $(DEB_OUT)/*.deb
+	lintian --fail-on error --display-level '>=warning' $(DEB_OUT)/*_$$(dpkg --print-architecture).changes
+
+# The board's packages (arm64), built in an arm64 Debian 12 root under qemu-user: slow, see
+# board/rpi/deb-arm64.sh. The arch-independent wegweiser-data comes from `make deb`.
+DEB_ARM64_PACKAGES := debootstrap qemu-user-static binfmt-support lintian
+deb-arm64:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make deb-arm64 uses debootstrap and chroot: run it as root"; exit 1; fi
+	@$(call install-missing,$(DEB_ARM64_PACKAGES))
+	board/rpi/deb-arm64.sh $(DEB_OUT)
+	lintian --fail-on error --display-level '>=warning' $(DEB_OUT)/*_arm64.changes
+
+check-deb:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make check-deb uses debootstrap and chroot: run it as root"; exit 1; fi
+	@$(call install-missing,$(DEB_CHECK_PACKAGES))
+	@ls $(DEB_OUT)/wegweiser_*.deb >/dev/null 2>&1 || $(MAKE) --no-print-directory deb
+	tests/deb/check-deb.sh $(DEB_OUT)
+
+# ---- The SD card image (board/rpi/image.sh, board/README.md) ---------------------------------
+# `make image` builds build/wegweiser-rpi-arm64.img (and .img.xz): Debian 12 arm64 made with
+# debootstrap under qemu-user, the packages of `make deb` and `make deb-arm64`, Debian's kernel
+# and raspi-firmware, a read-only root and a data partition; no image is mounted. Slow (the arm64
+# root runs emulated), so neither it nor `make check-image` (the image booted in
+# qemu-system-aarch64, board/rpi/test/check-image.sh) is part of `make check`.
+IMAGE_PACKAGES := debootstrap qemu-user-static binfmt-support dosfstools mtools fdisk xz-utils e2fsprogs
+CHECK_IMAGE_PACKAGES := qemu-system-arm
+.PHONY: image check-image
+image:
+	@if [ "$$(id -u)" -ne 0 ]; then echo "make image uses debootstrap and chroot: run it as root"; exit 1; fi
+	@$(call install-missing,$(IMAGE_PACKAGES))
+	@ls $(DEB_OUT)/wegweiser-data_*_all.deb >/dev/null 2>&1 || $(MAKE) --no-print-directory deb
+	@ls $(DEB_OUT)/wegweiser_*_arm64.deb >/dev/null 2>&1 || $(MAKE) --no-print-directory deb-arm64
+	board/rpi/image.sh
+
+check-image:
+	@$(call install-missing,$(CHECK_IMAGE_PACKAGES))
+	@ls $(BUILD)/wegweiser-rpi-arm64.img >/dev/null 2>&1 || $(MAKE) --no-print-directory image
+	board/rpi/test/check-image.sh

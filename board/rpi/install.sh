@@ -10,11 +10,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 usage() {
     cat <<'TEXT'
-usage: board/rpi/install.sh [--root DIR] [--key FILE]...
-Sets this Raspberry Pi OS Lite up as a Wegweiser kiosk (board/rpi/README.md). Build and
-install the kiosk first, from the repository:  make all && sudo make install PREFIX=/usr
+usage: board/rpi/install.sh [--root DIR] [--debs DIR] [--key FILE]...
+Sets this Raspberry Pi OS Lite up as a Wegweiser kiosk (board/rpi/README.md): installs the
+kiosk's Debian packages (build them first, in the repository: make deb) and locks the board
+down around them.
   --root DIR   set up the system mounted at DIR instead of this one (every path is
                prefixed with DIR; packages are installed with chroot)
+  --debs DIR   where wegweiser_*.deb and wegweiser-data_*.deb are (default: build/deb of
+               the repository this script is in); installed unless that version already is
   --key FILE   trust this minisign public key for content packs (may be repeated);
                copied to the trusted_keys folder of /etc/wegweiser/kiosk.conf
   -h, --help   this text
@@ -29,11 +32,14 @@ die() {
 }
 
 root=
+debs=$(cd "$here/../.." && pwd)/build/deb
 key_files=
 while [ $# -gt 0 ]; do
     case $1 in
         --root) [ $# -ge 2 ] || die "--root wants a folder"; root=$2; shift 2 ;;
         --root=*) root=${1#--root=}; shift ;;
+        --debs) [ $# -ge 2 ] || die "--debs wants a folder"; debs=$2; shift 2 ;;
+        --debs=*) debs=${1#--debs=}; shift ;;
         --key) [ $# -ge 2 ] || die "--key wants a file"; key_files="$key_files
 $2"; shift 2 ;;
         --key=*) key_files="$key_files
@@ -49,9 +55,21 @@ fi
 
 [ "$(id -u)" -eq 0 ] || die "run me as root: sudo $0 $*"
 [ -f "$root/etc/debian_version" ] || die "$root/ is not a Debian system (no /etc/debian_version)"
-if [ ! -x "$root/usr/bin/wegweiser" ] || [ ! -f "$root/usr/share/wegweiser/demo.pack" ]; then
-    die "the kiosk is not installed in $root/usr: from the repository run
-  make all && sudo make install PREFIX=/usr${root:+ DESTDIR=$root}"
+installed() {
+    dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}\n' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+# newest_deb NAME ARCH: the highest version of package NAME for ARCH in the --debs folder.
+newest_deb() {
+    ls "$debs/$1"_*_"$2".deb 2>/dev/null | sort -V | tail -n 1
+}
+# build/deb may hold the PC's packages beside the board's: those of the system's architecture.
+if [ -n "$root" ]; then arch=$(chroot "$root" dpkg --print-architecture 2>/dev/null) || arch=; else arch=$(dpkg --print-architecture); fi
+kiosk_deb=$(newest_deb wegweiser "${arch:-none}")
+data_deb=$(newest_deb wegweiser-data all)
+if [ -z "$kiosk_deb" ] || [ -z "$data_deb" ]; then
+    kiosk_deb= data_deb=
+    installed wegweiser || die "the kiosk's packages are neither installed in ${root:-/} nor in $debs/:
+  build them in the repository with  make deb  (or say where they are with --debs DIR)"
 fi
 
 changes=0
@@ -132,32 +150,54 @@ folder() {
     fi
 }
 
-installed() {
-    dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}\n' "$1" 2>/dev/null | grep -q 'install ok installed'
-}
-
 echo "Setting up ${root:-this system} as a Wegweiser kiosk"
 
-# 1. Packages: the kiosk's libraries, fonts, Mesa for KMS/DRM, udev, overlayroot.
+# 1. Packages: the kiosk (wegweiser, wegweiser-data: program, unit, udev rule, settings,
+#    user, data folder), then what the board needs besides: Mesa for KMS/DRM, overlayroot.
+#    The kiosk's packages are installed when this version is not (an upgrade too); apt
+#    brings their dependencies. A kiosk.conf the staff changed stays as it is (confold).
 missing=
 for p in $(sed -e 's/#.*//' "$here/packages" | awk 'NF { print $1 }'); do
     installed "$p" || missing="$missing $p"
 done
-if [ -n "$missing" ]; then
-    echo "  installing packages:$missing"
+new_debs=
+for f in $kiosk_deb $data_deb; do
+    p=$(dpkg-deb -f "$f" Package)
+    v=$(dpkg-deb -f "$f" Version)
+    if [ "$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status} ${Version}' "$p" 2>/dev/null)" != "install ok installed $v" ]; then
+        new_debs="$new_debs $f"
+    fi
+done
+if [ -n "$missing$new_debs" ]; then
+    debs_in_root=
+    if [ -n "$new_debs" ]; then
+        # apt in the chroot sees the root's files only.
+        staging=$(mktemp -d "$root/tmp/wegweiser-debs.XXXXXX")
+        for f in $new_debs; do
+            cp "$f" "$staging/"
+            debs_in_root="$debs_in_root ${staging#"$root"}/$(basename "$f")"
+        done
+    fi
+    echo "  installing packages:$missing$debs_in_root"
     in_root apt-get update -q
     # shellcheck disable=SC2086 # one word per package
-    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
-    changed "installed$missing"
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $missing $debs_in_root
+    [ -z "$new_debs" ] || rm -rf "$staging"
+    changed "installed$missing$(for f in $new_debs; do printf ' %s' "$(basename "$f")"; done)"
 fi
+# Before the packages, this script copied the unit and the udev rule into /etc, where they
+# would hide the packages' newer ones: gone.
+for f in /etc/systemd/system/wegweiser.service /etc/systemd/system/wegweiser-data.service \
+    /etc/udev/rules.d/90-wegweiser-usb.rules; do
+    if [ -f "$root$f" ]; then
+        rm -f "$root$f"
+        changed "removed $f (the package's copy in /lib is used)"
+    fi
+done
 
-# 2. Settings: the documented file, kept as it is once there (it is the staff's).
-put "$here/kiosk.conf" /usr/share/doc/wegweiser/kiosk.conf.default 644
-put "$here/README.md" /usr/share/doc/wegweiser/board-rpi.md 644
-folder /etc/wegweiser 755 0:0
-if [ ! -f "$root/etc/wegweiser/kiosk.conf" ]; then
-    put "$here/kiosk.conf" /etc/wegweiser/kiosk.conf 644
-fi
+# 2. Settings: /etc/wegweiser/kiosk.conf, a conffile of the package (dpkg keeps the staff's
+#    changes through upgrades).
 export WEGWEISER_CONF="$root/etc/wegweiser/kiosk.conf"
 # shellcheck source=board/rpi/conf.sh
 . "$here/conf.sh"
@@ -225,13 +265,8 @@ if ! ls "$root$keys"/*.pub >/dev/null 2>&1; then
     echo "        until one is there (install.sh --key staff.pub)"
 fi
 
-# 6. Programs, units, rules and system settings from board/rpi/.
-put "$here/conf.sh" /usr/lib/wegweiser/conf.sh 644
-put "$here/start-kiosk" /usr/lib/wegweiser/start-kiosk 755
-put "$here/data-dir" /usr/lib/wegweiser/data-dir 755
-put "$here/wegweiser-readonly" /usr/sbin/wegweiser-readonly 755
-put "$here/wegweiser.service" /etc/systemd/system/wegweiser.service 644
-put "$here/wegweiser-data.service" /etc/systemd/system/wegweiser-data.service 644
+# 6. What locks the board down (the package leaves it alone, so that it can be tried on any
+#    Debian machine): Ctrl+Alt+Del for staff, the data folder's drop-in, system settings.
 put "$here/ctrl-alt-del.target" /etc/systemd/system/ctrl-alt-del.target 644
 put_text /etc/systemd/system/wegweiser.service.d/data-dir.conf 644 <<EOF
 # Written by board/rpi/install.sh from data_dir= in /etc/wegweiser/kiosk.conf.
@@ -240,7 +275,6 @@ WorkingDirectory=$data
 ReadWritePaths=
 ReadWritePaths=$data
 EOF
-put "$here/90-wegweiser-usb.rules" /etc/udev/rules.d/90-wegweiser-usb.rules 644
 put "$here/sysctl.conf" /etc/sysctl.d/90-wegweiser.conf 644
 put "$here/system.conf" /etc/systemd/system.conf.d/90-wegweiser.conf 644
 put "$here/journald.conf" /etc/systemd/journald.conf.d/90-wegweiser.conf 644
@@ -265,7 +299,9 @@ if [ -L "$root/etc/systemd/system/getty.target.wants/getty@tty1.service" ]; then
     with_root systemctl --quiet disable getty@tty1.service
     changed "no login prompt on tty1 at boot (getty@tty1.service disabled)"
 fi
-off_units="dphys-swapfile.service apt-daily.timer apt-daily-upgrade.timer man-db.timer"
+# getty-static starts login prompts on tty2-tty6 where there is no D-Bus (and so no logind to
+# keep them off, as NAutoVTs=0 asks): the SD card image has none.
+off_units="dphys-swapfile.service apt-daily.timer apt-daily-upgrade.timer man-db.timer getty-static.service"
 bt_units="bluetooth.service hciuart.service"
 [ "$bluetooth" = on ] || off_units="$off_units $bt_units"
 for u in $off_units; do

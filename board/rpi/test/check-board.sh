@@ -73,20 +73,33 @@ cp "$rpi/test/fixtures/config.txt" "$rpi/test/fixtures/cmdline.txt" "$root/boot/
 rm -f "$work/staff.pub" "$work/staff.key"
 build/wegweiser-pack keygen -p "$work/staff.pub" -s "$work/staff.key" >>"$log" 2>&1
 
-# --- README step 3: build and install the kiosk -----------------------------------------------
-# The same make target as on the Pi, built here and installed into the root (DESTDIR); its own
-# build folder, so the developer's build/ keeps its PREFIX.
-check "make install PREFIX=/usr puts the kiosk into the root" \
-    make --no-print-directory BUILD=build/board PREFIX=/usr DESTDIR="$root" install
+# --- README step 3: build the kiosk's Debian packages -------------------------------------------
+# The same make target as on the Pi (there it builds arm64 packages); install.sh installs them.
+check "make deb builds the kiosk's packages into build/deb/" make --no-print-directory deb
 
 # --- README step 4: install.sh ---------------------------------------------------------------
 check "install.sh --help" sh -c "'$rpi/install.sh' --help | grep -q -- '--root DIR'"
 mkdir -p "$work/no-kiosk/etc" && echo 12.0 >"$work/no-kiosk/etc/debian_version"
-check "install.sh refuses a root without the kiosk, and says how to install it" \
-    sh -c "! '$rpi/install.sh' --root '$work/no-kiosk' >'$work/no-kiosk.out' 2>&1 && grep -q 'make install PREFIX=/usr' '$work/no-kiosk.out'"
+mkdir -p "$work/no-debs"
+check "install.sh refuses a root without the kiosk's packages and none to install, and says how to build them" \
+    sh -c "! '$rpi/install.sh' --root '$work/no-kiosk' --debs '$work/no-debs' >'$work/no-kiosk.out' 2>&1 && grep -q 'make deb' '$work/no-kiosk.out'"
 check "install.sh refuses a key that is not a minisign key" \
     sh -c "! '$rpi/install.sh' --root '$root' --key '$rpi/kiosk.conf'"
-check "install.sh --root sets the root up" "$rpi/install.sh" --root "$root" --key "$work/staff.pub"
+check "install.sh --root sets the root up, installing the packages of build/deb/" "$rpi/install.sh" --root "$root" --key "$work/staff.pub"
+from_package() {
+    local f owner
+    for f in /usr/bin/wegweiser /usr/lib/wegweiser/start-kiosk /usr/lib/wegweiser/data-dir /usr/sbin/wegweiser-readonly \
+        /lib/systemd/system/wegweiser.service /lib/systemd/system/wegweiser-data.service \
+        /lib/udev/rules.d/90-wegweiser-usb.rules /etc/wegweiser/kiosk.conf /usr/share/wegweiser/demo.pack; do
+        owner=$(in_root dpkg -S "$f" 2>/dev/null | cut -d: -f1)
+        case $owner in wegweiser | wegweiser-data) ;; *) echo "$f: not from the packages (${owner:-no package})"; return 1 ;; esac
+    done
+    for f in /etc/systemd/system/wegweiser.service /etc/udev/rules.d/90-wegweiser-usb.rules /usr/local/bin/wegweiser; do
+        [ ! -e "$root$f" ] || { echo "a copy outside the package: $f"; return 1; }
+    done
+    in_root dpkg-query -W -f='${Version}\n' wegweiser | grep -qx "$(dpkg-deb -f "$(ls build/deb/wegweiser_*.deb | tail -n 1)" Version)"
+}
+check "the kiosk, its unit, udev rule, scripts and settings are the packages' files, no copies beside them" from_package
 
 user_ok() {
     local entry
@@ -102,17 +115,20 @@ user_ok() {
 check "user wegweiser: system user, no password, no shell, groups video render input audio" user_ok
 check "packages of board/rpi/packages installed" sh -c "for p in \$(sed 's/#.*//' '$rpi/packages' | awk 'NF { print \$1 }'); do
     chroot '$root' dpkg-query -W -f='\${Status}\n' \$p | grep -q 'install ok installed' || { echo missing \$p; exit 1; }; done"
-check "the kiosk finds every library in the root" sh -c "! chroot '$root' ldd /usr/bin/wegweiser /usr/bin/wegweiser-pack | grep 'not found'"
+check "the kiosk finds every library in the root" sh -c "! chroot '$root' ldd /usr/bin/wegweiser | grep 'not found'"
 check "kiosk.conf installed as shipped" cmp "$rpi/kiosk.conf" "$root/etc/wegweiser/kiosk.conf"
 check "trusted key installed" cmp "$work/staff.pub" "$root/etc/wegweiser/keys/staff.pub"
 check "data folder owned by wegweiser, 0750" \
     sh -c "[ \"\$(stat -c '%u:%g %a' '$root/var/lib/wegweiser')\" = \"\$(awk -F: '\$1 == \"wegweiser\" { print \$3 \":\" \$4 }' '$root/etc/passwd') 750\" ]"
 links_ok() {
     local s=$root/etc/systemd/system u
-    [ "$(readlink "$s/multi-user.target.wants/wegweiser.service")" = /etc/systemd/system/wegweiser.service ] || return 1
+    case $(readlink "$s/multi-user.target.wants/wegweiser.service") in
+        /lib/systemd/system/wegweiser.service | /usr/lib/systemd/system/wegweiser.service) ;;
+        *) echo "wegweiser.service not enabled"; return 1 ;;
+    esac
     [ ! -e "$s/getty.target.wants/getty@tty1.service" ] || { echo "getty@tty1 still starts at boot"; return 1; }
     cmp "$rpi/ctrl-alt-del.target" "$s/ctrl-alt-del.target" || return 1
-    for u in bluetooth.service hciuart.service apt-daily.timer apt-daily-upgrade.timer dphys-swapfile.service; do
+    for u in bluetooth.service hciuart.service apt-daily.timer apt-daily-upgrade.timer dphys-swapfile.service getty-static.service; do
         [ "$(readlink "$s/$u")" = /dev/null ] || { echo "$u not masked"; return 1; }
     done
     grep -qx 'NAutoVTs=0' "$root/etc/systemd/logind.conf.d/90-wegweiser.conf" &&
@@ -151,11 +167,21 @@ sed -i 's/^wifi=on/wifi=off/' "$root/etc/wegweiser/kiosk.conf"
 "$rpi/install.sh" --root "$root" >>"$log" 2>&1
 check "wifi=off again: config.txt as before" cmp "$work/config.txt.off" "$root/boot/firmware/config.txt"
 
+# A kiosk set up before the packages had the unit and the rule copied into /etc, where they
+# would hide the package's: install.sh takes them away.
+cp "$rpi/wegweiser.service" "$root/etc/systemd/system/wegweiser.service"
+cp "$rpi/90-wegweiser-usb.rules" "$root/etc/udev/rules.d/90-wegweiser-usb.rules"
+check "install.sh removes the unit and udev rule an older install.sh copied into /etc" \
+    sh -c "'$rpi/install.sh' --root '$root' >'$work/migrate.out' 2>&1 && cat '$work/migrate.out' &&
+           [ ! -e '$root/etc/systemd/system/wegweiser.service' ] && [ ! -e '$root/etc/udev/rules.d/90-wegweiser-usb.rules' ]"
+
 # --- The units and the udev rule, by systemd's and udev's own parsers --------------------------
 verify_units() {
     local out
-    out=$(in_root systemd-analyze verify /etc/systemd/system/wegweiser.service \
-        /etc/systemd/system/wegweiser-data.service /etc/systemd/system/ctrl-alt-del.target 2>&1) ||
+    # --man=no: the root has no man-db, and verify looks up the man pages of systemd's own
+    # targets (reboot.target) that ours pull in, not only of ours.
+    out=$(in_root systemd-analyze verify --man=no /lib/systemd/system/wegweiser.service \
+        /lib/systemd/system/wegweiser-data.service /etc/systemd/system/ctrl-alt-del.target 2>&1) ||
         { echo "$out"; return 1; }
     echo "$out"
     ! echo "$out" | grep -i -e wegweiser -e ctrl-alt-del
@@ -170,11 +196,11 @@ echo "      (systemd-analyze security: $(grep -o 'Overall exposure level.*' "$wo
 udev_parses() {
     local out
     if in_root udevadm verify --help >/dev/null 2>&1; then
-        in_root udevadm verify /etc/udev/rules.d/90-wegweiser-usb.rules
+        in_root udevadm verify /lib/udev/rules.d/90-wegweiser-usb.rules
         return
     fi
     out=$(in_root udevadm test --action=add /sys/class/mem/null 2>&1)
-    echo "$out" | grep -q 'Reading rules file: /etc/udev/rules.d/90-wegweiser-usb.rules' || return 1
+    echo "$out" | grep -Eq 'Reading rules file: (/usr)?/lib/udev/rules.d/90-wegweiser-usb.rules' || return 1
     ! echo "$out" | grep '90-wegweiser-usb.rules:'
 }
 check "udev rule: parsed without a complaint (udevadm)" udev_parses
