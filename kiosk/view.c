@@ -816,7 +816,8 @@ static int office_card(ctx *c, const pack_office *o, int y)
         int h = view_add_text(c, x + name_w, y, text_w - name_w, 0, hours, to);
         y += (h > c->body_px * 3 / 2 ? h : c->body_px * 3 / 2);
     }
-    /* Everything above as plain text in a QR code, for the visitor's phone. */
+    /* Name, address, phones and the week as plain text in a QR code for the visitor's phone
+     * (pack_office_qr_text: the same as on the printed handout). */
     char payload[PACK_OFFICE_QR_BYTES];
     pack_office_qr_text(o, payload, sizeof payload);
     int qx = side_qr ? x + w - qr : x, qy = side_qr ? y0 : y + c->gap;
