@@ -18,6 +18,7 @@
 #include "pack.h"
 #include "pack_private.h"
 #include "pack_source.h"
+#include "sb.h"
 #include "utf8.h"
 
 /* A token the index holds is at most a word (pack_limits.h). */
@@ -451,47 +452,15 @@ static int synonym_span(const synonym_row *row, char *const *tokens, int count, 
     return j;
 }
 
-/* A growing string. */
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} text;
-
-static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(text *t, const char *fmt, ...)
-{
-    while (!t->failed) {
-        int n = 0;
-        if (t->s) {
-            va_list ap;
-            va_start(ap, fmt);
-            n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-            va_end(ap);
-            if (n < 0) {
-                t->failed = true;
-                return;
-            }
-            if (t->len + (size_t)n < t->cap) {
-                t->len += (size_t)n;
-                return;
-            }
-        }
-        /* Room for it now: the next round fits. */
-        if (!grow((void **)&t->s, &t->cap, t->len + (size_t)n + 256, 1))
-            t->failed = true;
-    }
-}
-
 /* One phrase of the widened query, with its texts and weight. */
-static void phrase(text *match, text *hits, text *weights, const char *words, bool prefix, long long docs,
+static void phrase(sb *match, sb *hits, sb *weights, const char *words, bool prefix, long long docs,
                    const char *weight, bool first)
 {
     if (strchr(words, '"'))
         return; /* no token has one; a pack that says otherwise is not let into the query */
-    put(match, "%s\"%s\"%s", first ? "" : " OR ", words, prefix ? "*" : "");
-    put(hits, "%lld ", docs);
-    put(weights, "%s ", weight);
+    sb_addf(match, "%s\"%s\"%s", first ? "" : " OR ", words, prefix ? "*" : "");
+    sb_addf(hits, "%lld ", docs);
+    sb_addf(weights, "%s ", weight);
 }
 
 typedef struct word_token {
@@ -530,7 +499,7 @@ bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *
     candidates *c = malloc(sizeof *c);
     synonym_rows syn;
     synonyms_read(db, lang, &syn);
-    text match = {0}, hits = {0}, weights = {0};
+    sb match = {0}, hits = {0}, weights = {0};
     bool widened = false;
     long long best_docs = -1;
     for (int i = 0; tok && tokens && c && i < count; i++) {
@@ -547,15 +516,15 @@ bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *
             int n = synonym_span(&syn.v[r], tokens, count, i);
             span = n > span ? n : span;
         }
-        put(&match, "%s(", i ? " AND " : "");
+        sb_addf(&match, "%s(", i ? " AND " : "");
         if (span > 1) {
-            put(&match, "(");
+            sb_addf(&match, "(");
             for (int j = 0; j < span; j++) {
-                put(&match, "%s\"%s\"*", j ? " AND " : "", words[i + j]);
-                put(&hits, "%lld ", tokens[i + j] ? prefix_docs(v, tokens[i + j]) : -1);
-                put(&weights, "1 ");
+                sb_addf(&match, "%s\"%s\"*", j ? " AND " : "", words[i + j]);
+                sb_addf(&hits, "%lld ", tokens[i + j] ? prefix_docs(v, tokens[i + j]) : -1);
+                sb_addf(&weights, "1 ");
             }
-            put(&match, ")");
+            sb_addf(&match, ")");
         } else {
             phrase(&match, &hits, &weights, words[i], true, tokens[i] ? prefix_docs(v, tokens[i]) : -1, "1", true);
         }
@@ -590,10 +559,10 @@ bool pack_fuzzy_widen(pack_searcher *s, pack_fuzzy *f, sqlite3 *db, const char *
                 widened |= c->count > 0;
             }
         }
-        put(&match, ")");
+        sb_addf(&match, ")");
         i += span > 1 ? span : 1;
     }
-    bool ok = widened && tok && tokens && c && !match.failed && !hits.failed && !weights.failed;
+    bool ok = widened && tok && tokens && c && !match.oom && !hits.oom && !weights.oom;
     free(tok);
     free(tokens);
     free(c);

@@ -40,26 +40,24 @@ const char *pack_src_shown(src *s, const char *value)
     return out;
 }
 
-/* A regular file, read whole. A folder or a device where a file should be is named as such,
- * never read as an empty file (a folder called de.txt is not a text without a title). */
-static char *read_file(src *s, const char *path, size_t *len)
+char *pack_src_read_whole(const char *path, size_t *len, err *e)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        pack_src_problem(s, "%s: cannot read: %s", path, strerror(errno));
+        err_set(e, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
     if (S_ISDIR(st.st_mode)) {
-        pack_src_problem(s, "%s: is a folder, not a file", path);
+        err_set(e, "%s: is a folder, not a file", path);
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        pack_src_problem(s, "%s: is not a regular file", path);
+        err_set(e, "%s: is not a regular file", path);
         return NULL;
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        pack_src_problem(s, "%s: cannot read: %s", path, strerror(errno));
+        err_set(e, "%s: cannot read: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 4096, n = 0;
@@ -76,12 +74,21 @@ static char *read_file(src *s, const char *path, size_t *len)
     }
     fclose(f);
     if (!buf) {
-        pack_src_problem(s, "%s: out of memory", path);
+        err_set(e, "%s: out of memory", path);
         return NULL;
     }
     buf[n] = 0;
     if (len)
         *len = n;
+    return buf;
+}
+
+static char *read_file(src *s, const char *path, size_t *len)
+{
+    err e;
+    char *buf = pack_src_read_whole(path, len, &e);
+    if (!buf)
+        pack_src_problem(s, "%s", e.msg);
     return buf;
 }
 

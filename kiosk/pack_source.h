@@ -69,6 +69,10 @@ void pack_src_free(src *s);
 /* Shared by the reader's files. */
 bool pack_src_problem(src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pack_src_warning(src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A regular file, read whole and NUL-terminated (`len`, may be NULL, gets its bytes). A folder
+ * or a device where a file should be is named as such, never read as an empty file (a folder
+ * called de.txt is not a text without a title). */
+char *pack_src_read_whole(const char *path, size_t *len, err *e);
 /* A whole source file as UTF-8 text without its byte order mark, or NULL (reported). */
 char *pack_src_load(src *s, const char *path);
 /* The next line of a buffer, cut in place; NULL at its end. */

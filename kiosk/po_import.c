@@ -132,30 +132,6 @@ static int line_of(const po_lines *lines, const char *ctxt)
     return 0;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = 0;
-        *len = n;
-    }
-    return buf;
-}
-
 /* ---- checks ---- */
 
 static bool plural_ok(const char *path, const char *header, const char *lang, const po_lines *lines, err *e)
@@ -369,9 +345,9 @@ bool po_import(const char *src_dir, const char *po_path, po_import_result *resul
         result = &none;
     memset(result, 0, sizeof *result);
     size_t len = 0;
-    char *raw = read_all(po_path, &len);
+    char *raw = pack_src_read_whole(po_path, &len, e);
     if (!raw)
-        return err_set(e, "%s: cannot read it", po_path);
+        return false;
     importer im = {.path = po_path, .result = result, .warn = warn, .e = e};
     int bad = scan(raw, len, &im.lines);
     free(raw);

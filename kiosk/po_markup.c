@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sb.h"
+
 /* A link at p as the kiosk reads one (view_inline): `[label](target)`, no `[` in the label.
  * Sets the label and target spans and returns the byte after it, or NULL when p is no link. */
 static const char *link_at(const char *p, const char **label, size_t *label_len, const char **target,
@@ -51,38 +53,12 @@ int po_markup_targets(const char *text, char targets[][PACK_LINK_BYTES_MAX + 1],
 
 #define LINKS_MAX 64
 
-typedef struct buf {
-    char *s;
-    size_t n, cap;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (!b->s && b->cap)
-        return; /* out of memory before */
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *bigger = realloc(b->s, cap);
-        if (!bigger) {
-            free(b->s);
-            b->s = NULL;
-            b->cap = 1;
-            return;
-        }
-        b->s = bigger;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void put_escaped(buf *b, const char *s, size_t n, bool escape)
+static void put_escaped(sb *b, const char *s, size_t n, bool escape)
 {
     for (size_t i = 0; i < n; i++) {
-        put(b, s + i, 1);
+        sb_addn(b, s + i, 1);
         if (escape && (s[i] == '{' || s[i] == '}'))
-            put(b, s + i, 1);
+            sb_addn(b, s + i, 1);
     }
 }
 
@@ -94,8 +70,8 @@ char *po_markup_out(const char *german, const char *text, bool *flag)
         gn = LINKS_MAX;
     bool used[LINKS_MAX] = {false};
     *flag = gn > 0;
-    buf b = {0};
-    put(&b, "", 0);
+    sb b = {0};
+    sb_addn(&b, "", 0);
     for (const char *p = text; *p;) {
         const char *label, *target;
         size_t label_len, target_len;
@@ -109,20 +85,20 @@ char *po_markup_out(const char *german, const char *text, bool *flag)
         for (int i = 0; i < gn && found < 0; i++)
             if (!used[i] && strlen(targets[i]) == target_len && !memcmp(targets[i], target, target_len))
                 found = i;
-        put(&b, "[", 1);
+        sb_addn(&b, "[", 1);
         put_escaped(&b, label, label_len, *flag);
         if (found >= 0) {
             used[found] = true;
             char ph[16];
-            put(&b, ph, (size_t)snprintf(ph, sizeof ph, "]{%d}", found + 1));
+            sb_addn(&b, ph, (size_t)snprintf(ph, sizeof ph, "]{%d}", found + 1));
         } else {
-            put(&b, "](", 2);
+            sb_addn(&b, "](", 2);
             put_escaped(&b, target, target_len, *flag);
-            put(&b, ")", 1);
+            sb_addn(&b, ")", 1);
         }
         p = next;
     }
-    return b.s;
+    return sb_take(&b);
 }
 
 static int count_bold(const char *s)
@@ -146,11 +122,11 @@ char *po_markup_in(const char *german, const char *msgstr, char *why, size_t why
     if (!gn)
         return strdup(msgstr);
     int uses[LINKS_MAX] = {0};
-    buf b = {0};
-    put(&b, "", 0);
+    sb b = {0};
+    sb_addn(&b, "", 0);
     for (const char *p = msgstr; *p;) {
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-            put(&b, p, 1);
+            sb_addn(&b, p, 1);
             p += 2;
             continue;
         }
@@ -160,7 +136,7 @@ char *po_markup_in(const char *german, const char *msgstr, char *why, size_t why
             return NULL;
         }
         if (*p != '{') {
-            put(&b, p, 1);
+            sb_addn(&b, p, 1);
             p++;
             continue;
         }
@@ -174,15 +150,15 @@ char *po_markup_in(const char *german, const char *msgstr, char *why, size_t why
             free(b.s);
             return NULL;
         }
-        if (!b.s || !b.n || b.s[b.n - 1] != ']') {
+        if (sb_last(&b) != ']') {
             snprintf(why, why_size, "link {%ld} must follow the words it links, in brackets: [words]{%ld}", n, n);
             free(b.s);
             return NULL;
         }
         uses[n - 1]++;
-        put(&b, "(", 1);
-        put(&b, targets[n - 1], strlen(targets[n - 1]));
-        put(&b, ")", 1);
+        sb_addn(&b, "(", 1);
+        sb_addn(&b, targets[n - 1], strlen(targets[n - 1]));
+        sb_addn(&b, ")", 1);
         p = end + 1;
     }
     for (int i = 0; i < gn; i++)
@@ -192,7 +168,8 @@ char *po_markup_in(const char *german, const char *msgstr, char *why, size_t why
             free(b.s);
             return NULL;
         }
-    if (!b.s) {
+    if (b.oom) {
+        free(b.s);
         snprintf(why, why_size, "out of memory");
         return NULL;
     }

@@ -10,52 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-    bool failed;
-} sb;
-
-static void sb_put(sb *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *bigger = realloc(b->s, cap);
-        if (!bigger) {
-            b->failed = true;
-            return;
-        }
-        b->s = bigger;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-
-static void sb_str(sb *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static char *read_raw(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    sb b = {0};
-    char chunk[8192];
-    size_t got;
-    sb_put(&b, "", 0);
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_put(&b, chunk, got);
-    fclose(f);
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    *len = b.n;
-    return b.s;
-}
+#include "sb.h"
 
 /* Replaces `path` whole with `data`: a reader sees the old file or the new one. */
 static bool replace_file(const char *path, const char *data, size_t len, err *e)
@@ -137,25 +92,25 @@ static void edit_header(sb *out, const char *head, size_t len, const header_edit
                 hit = k;
         if (hit >= 0) {
             done[hit] = true;
-            sb_str(out, edits[hit].key);
-            sb_str(out, ": ");
-            sb_str(out, edits[hit].value);
-            sb_str(out, n && line[n - 1] == '\r' ? "\r\n" : "\n");
+            sb_add(out, edits[hit].key);
+            sb_add(out, ": ");
+            sb_add(out, edits[hit].value);
+            sb_add(out, n && line[n - 1] == '\r' ? "\r\n" : "\n");
         } else {
-            sb_put(out, line, n);
+            sb_addn(out, line, n);
             if (nl)
-                sb_str(out, "\n");
+                sb_add(out, "\n");
         }
         i += n + (nl ? 1 : 0);
     }
     for (int k = 0; k < count; k++)
         if (!done[k]) {
-            if (out->n && out->s[out->n - 1] != '\n')
-                sb_str(out, "\n");
-            sb_str(out, edits[k].key);
-            sb_str(out, ": ");
-            sb_str(out, edits[k].value);
-            sb_str(out, "\n");
+            if (out->len && out->s[out->len - 1] != '\n')
+                sb_add(out, "\n");
+            sb_add(out, edits[k].key);
+            sb_add(out, ": ");
+            sb_add(out, edits[k].value);
+            sb_add(out, "\n");
         }
 }
 
@@ -209,9 +164,9 @@ static bool blank_in(const char *s, size_t n)
 static void put_new(sb *out, const po_page *pg, const po_unit *u, po_kind prev, bool first)
 {
     if (!first)
-        sb_str(out, u->kind == PO_ITEM && prev == PO_ITEM ? "\n" : "\n\n");
-    sb_str(out, prefix_of(u->kind, pg, u));
-    sb_str(out, u->new_text);
+        sb_add(out, u->kind == PO_ITEM && prev == PO_ITEM ? "\n" : "\n\n");
+    sb_add(out, prefix_of(u->kind, pg, u));
+    sb_add(out, u->new_text);
 }
 
 /* The translation's body with replaced blocks and, after the block of the German unit before
@@ -225,7 +180,7 @@ static void build_body(sb *out, const po_page *pg, const char *body, size_t len)
     int *after = calloc((size_t)pg->unit_count + 1, sizeof *after);
     int insert_count = 0;
     if (!inserts || !after) {
-        out->failed = true;
+        out->oom = true;
         free(inserts);
         free(after);
         return;
@@ -249,27 +204,27 @@ static void build_body(sb *out, const po_page *pg, const char *body, size_t len)
         first = false;
         prev = inserts[i]->kind;
         if (m == 0 && i + 1 == insert_count)
-            sb_str(out, "\n");
+            sb_add(out, "\n");
     }
     if (m > 0 && insert_count && after[0] == -1) {
         /* before the first block: what came before it, then the first block after an empty line */
         size_t lead = pg->tblocks[0].start;
-        sb_put(out, body, lead);
-        sb_str(out, prev == PO_ITEM && pg->tblocks[0].kind == PO_ITEM ? "\n" : "\n\n");
+        sb_addn(out, body, lead);
+        sb_add(out, prev == PO_ITEM && pg->tblocks[0].kind == PO_ITEM ? "\n" : "\n\n");
         pos = lead;
     }
     for (int k = 0; k < m; k++) {
         const po_block *b = &pg->tblocks[k];
-        sb_put(out, body + pos, b->start - pos);
+        sb_addn(out, body + pos, b->start - pos);
         const po_unit *replaced = NULL;
         for (int u = 0; u < pg->unit_count && !replaced; u++)
             if (pg->units[u].block == k && pg->units[u].touched && pg->units[u].kind >= PO_HEADING)
                 replaced = &pg->units[u];
         if (replaced) {
-            sb_put(out, body + b->start, b->content - b->start);
-            sb_str(out, replaced->new_text);
+            sb_addn(out, body + b->start, b->content - b->start);
+            sb_add(out, replaced->new_text);
         } else {
-            sb_put(out, body + b->start, b->end - b->start);
+            sb_addn(out, body + b->start, b->end - b->start);
         }
         pos = b->end;
         prev = b->kind;
@@ -281,11 +236,11 @@ static void build_body(sb *out, const po_page *pg, const char *body, size_t len)
             /* A new paragraph must not run into a paragraph that follows on the next line. */
             if (prev == PO_PARAGRAPH && k + 1 < m && pg->tblocks[k + 1].kind == PO_PARAGRAPH &&
                 !blank_in(body + pos, pg->tblocks[k + 1].start - pos))
-                sb_str(out, "\n");
+                sb_add(out, "\n");
         }
     }
     if (m > 0)
-        sb_put(out, body + pos, len - pos);
+        sb_addn(out, body + pos, len - pos);
     free(inserts);
     free(after);
 }
@@ -295,7 +250,7 @@ static void build_body(sb *out, const po_page *pg, const char *body, size_t len)
 static bool write_page(po_page *pg, int *files, err *e)
 {
     size_t len = 0;
-    char *raw = pg->tr ? read_raw(pg->tr_path, &len) : NULL;
+    char *raw = pg->tr ? pack_src_read_whole(pg->tr_path, &len, NULL) : NULL;
     if (pg->tr && !raw)
         return err_set(e, "%s: cannot read it again: %s", pg->tr_path, strerror(errno));
     const po_unit *title = field(pg, PO_TITLE);
@@ -327,25 +282,25 @@ static bool write_page(po_page *pg, int *files, err *e)
         snprintf(edits[count++].value, sizeof edits[0].value, "%s", review);
     }
     sb out = {0};
-    sb_put(&out, "", 0);
+    sb_addn(&out, "", 0);
     size_t head_len = 0, body_at = raw ? po_body_offset(raw, len, &head_len) : 0;
     /* A byte order mark stays, before the header it is not part of. */
     size_t bom = raw && len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    sb_put(&out, raw ? raw : "", bom);
+    sb_addn(&out, raw ? raw : "", bom);
     edit_header(&out, raw ? raw + bom : "", head_len - bom, edits, count);
     sb body = {0};
-    sb_put(&body, "", 0);
+    sb_addn(&body, "", 0);
     build_body(&body, pg, raw ? raw + body_at : "", raw ? len - body_at : 0);
     if (raw && body_at <= len && head_len < len)
-        sb_put(&out, raw + head_len, body_at - head_len); /* the empty line as it was */
-    else if (body.n)
-        sb_str(&out, "\n");
-    sb_put(&out, body.s ? body.s : "", body.n);
-    bool ok = !out.failed && !body.failed;
+        sb_addn(&out, raw + head_len, body_at - head_len); /* the empty line as it was */
+    else if (body.len)
+        sb_add(&out, "\n");
+    sb_addn(&out, body.s ? body.s : "", body.len);
+    bool ok = !out.oom && !body.oom;
     if (!ok)
         err_set(e, "out of memory");
-    else if (!raw || out.n != len || memcmp(out.s, raw, len)) {
-        ok = replace_file(pg->tr_path, out.s, out.n, e);
+    else if (!raw || out.len != len || memcmp(out.s, raw, len)) {
+        ok = replace_file(pg->tr_path, out.s, out.len, e);
         *files += ok;
     }
     free(out.s);
@@ -361,7 +316,7 @@ static void record_line(sb *out, const char *code, const char *label, const char
     char th[PO_HASH], line[160];
     po_hash(text, th);
     snprintf(line, sizeof line, "%s %s %s %s %s\n", code, label, th, from, done ? "done" : "machine");
-    sb_str(out, line);
+    sb_add(out, line);
 }
 
 /* Every translated unit of the language after the import. The record names body units by
@@ -369,9 +324,9 @@ static void record_line(sb *out, const char *code, const char *label, const char
 static bool write_record(po_set *set, int *files, err *e)
 {
     sb out = {0};
-    sb_str(&out, "# Which German each unit of the ");
-    sb_str(&out, set->lang->code);
-    sb_str(&out, " translation was made from, and whether a person reviewed it (docs/translating.md).\n"
+    sb_add(&out, "# Which German each unit of the ");
+    sb_add(&out, set->lang->code);
+    sb_add(&out, " translation was made from, and whether a person reviewed it (docs/translating.md).\n"
                  "# wegweiser-pack po-import keeps this file: PAGE UNIT TRANSLATION-HASH GERMAN-HASH done|machine\n");
     for (int i = 0; i < set->page_count; i++) {
         po_page *pg = &set->pages[i];
@@ -388,7 +343,7 @@ static bool write_record(po_set *set, int *files, err *e)
         char *body = NULL;
         if (written) {
             size_t len, head;
-            char *raw = read_raw(pg->tr_path, &len);
+            char *raw = pack_src_read_whole(pg->tr_path, &len, NULL);
             body = raw ? strdup(raw + po_body_offset(raw, len, &head)) : NULL;
             free(raw);
         } else {
@@ -411,17 +366,17 @@ static bool write_record(po_set *set, int *files, err *e)
             po_blocks_free(blocks, n);
         free(body);
     }
-    bool ok = !out.failed;
+    bool ok = !out.oom;
     size_t old_len = 0;
-    char *old = ok ? read_raw(set->record_path, &old_len) : NULL;
+    char *old = ok ? pack_src_read_whole(set->record_path, &old_len, NULL) : NULL;
     if (!ok)
         err_set(e, "out of memory");
-    else if (!old || old_len != out.n || memcmp(old, out.s, out.n)) {
+    else if (!old || old_len != out.len || memcmp(old, out.s, out.len)) {
         char *slash = strrchr(set->record_path, '/');
         *slash = 0;
         mkdir(set->record_path, 0755);
         *slash = '/';
-        ok = replace_file(set->record_path, out.s, out.n, e);
+        ok = replace_file(set->record_path, out.s, out.len, e);
         *files += ok;
     }
     free(old);
@@ -436,9 +391,9 @@ static bool write_name(po_set *set, int *files, err *e)
     if (!path)
         return err_set(e, "out of memory");
     snprintf(path, size, "%s/region.txt", set->s.dir);
-    char *raw = read_raw(path, &len);
+    char *raw = pack_src_read_whole(path, &len, NULL);
     sb out = {0};
-    sb_put(&out, "", 0);
+    sb_addn(&out, "", 0);
     bool ok = raw != NULL || err_set(e, "%s: cannot read it", path);
     for (size_t i = 0; ok && i < len;) {
         const char *line = raw + i;
@@ -458,21 +413,21 @@ static bool write_name(po_set *set, int *files, err *e)
         }
         if (ours) {
             const char *bar2 = memchr(bar + 1, '|', (size_t)(line + n - bar - 1));
-            sb_put(&out, line, (size_t)(bar - line) + 1);
-            sb_str(&out, " ");
-            sb_str(&out, set->name_change);
-            sb_str(&out, " ");
+            sb_addn(&out, line, (size_t)(bar - line) + 1);
+            sb_add(&out, " ");
+            sb_add(&out, set->name_change);
+            sb_add(&out, " ");
             if (bar2)
-                sb_put(&out, bar2, (size_t)(line + n - bar2));
+                sb_addn(&out, bar2, (size_t)(line + n - bar2));
         } else {
-            sb_put(&out, line, n);
+            sb_addn(&out, line, n);
         }
         if (nl)
-            sb_str(&out, "\n");
+            sb_add(&out, "\n");
         i += n + (nl ? 1 : 0);
     }
-    if (ok && !out.failed) {
-        ok = replace_file(path, out.s, out.n, e);
+    if (ok && !out.oom) {
+        ok = replace_file(path, out.s, out.len, e);
         *files += ok;
     }
     free(out.s);

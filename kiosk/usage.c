@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sb.h"
 #include "update.h"
 
 struct usage {
@@ -180,40 +181,6 @@ bool usage_add(usage *u, const app_counts *counts, err *e)
     return false;
 }
 
-/* A growing text in memory for one batch. */
-typedef struct text {
-    char *s;
-    size_t n, cap;
-    bool failed;
-} text;
-
-static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(text *t, const char *fmt, ...)
-{
-    for (int pass = 0; pass < 2 && !t->failed; pass++) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            t->failed = true;
-            return;
-        }
-        if (t->s && t->n + (size_t)k < t->cap) {
-            t->n += (size_t)k;
-            return;
-        }
-        size_t cap = (t->cap + (size_t)k + 1) * 2;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            t->failed = true;
-            return;
-        }
-        t->s = s;
-        t->cap = cap;
-    }
-}
-
 static long long meta_number(sqlite3 *db, const char *key)
 {
     sqlite3_stmt *st;
@@ -237,7 +204,7 @@ bool usage_export(usage *u, const char *stick_dir, const char *kiosk_id, char *s
     /* A batch whose number was written but not committed (a power cut between) is written
      * again under the same number with everything it had: the reader keeps the fuller one. */
     long long batch = meta_number(u->db, "batch") + 1;
-    text t = {0};
+    sb t = {0};
     char today[16];
     time_t now = time(NULL);
     struct tm tm;
@@ -245,7 +212,7 @@ bool usage_export(usage *u, const char *stick_dir, const char *kiosk_id, char *s
         snprintf(today, sizeof today, "unknown");
     char id[64];
     update_kiosk_id(kiosk_id, id, sizeof id);
-    put(&t, "batch\t%s\t%lld\t%s\n", id, batch, today);
+    sb_addf(&t, "batch\t%s\t%lld\t%s\n", id, batch, today);
     sqlite3_stmt *st;
     int lines = 0;
     if (sqlite3_prepare_v2(u->db,
@@ -253,21 +220,21 @@ bool usage_export(usage *u, const char *stick_dir, const char *kiosk_id, char *s
                            " ORDER BY day, hour, metric, lang, page",
                            -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
-            put(&t, "%s\t%d\t%s\t%s\t%s\t%lld\n", (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+            sb_addf(&t, "%s\t%d\t%s\t%s\t%s\t%lld\n", (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
                 (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
                 (const char *)sqlite3_column_text(st, 4), sqlite3_column_int64(st, 5));
             lines++;
         }
     }
     sqlite3_finalize(st);
-    put(&t, "end\t%s\t%lld\t%d\n", id, batch, lines);
+    sb_addf(&t, "end\t%s\t%lld\t%d\n", id, batch, lines);
     bool ok = false;
-    if (t.failed) {
+    if (t.oom) {
         snprintf(said, said_size, "no usage figures: out of memory");
     } else if (lines == 0) {
         snprintf(said, said_size, "usage figures: nothing new since the last export");
         ok = true;
-    } else if (update_stick_append(stick_dir, USAGE_EXPORT_PREFIX, id, "tsv", t.s, t.n, USAGE_EXPORT_MAX,
+    } else if (update_stick_append(stick_dir, USAGE_EXPORT_PREFIX, id, "tsv", t.s, t.len, USAGE_EXPORT_MAX,
                                    "usage figures", said, said_size)) {
         char sql[160];
         snprintf(sql, sizeof sql,

@@ -2,6 +2,7 @@
  * link them too. */
 #include <SDL_ttf.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include "session.h"
@@ -33,6 +34,34 @@ const char *test_demo_pack(void)
         }
     }
     return demo_pack;
+}
+
+const char *test_augsburg_pack(void)
+{
+    static char path[600];
+    static bool tried;
+    if (tried)
+        return path[0] ? path : NULL;
+    tried = true;
+    const char *data = getenv("WW_INTEGREAT") && *getenv("WW_INTEGREAT") ? getenv("WW_INTEGREAT")
+                                                                          : "../shared/integreat/lkaugsburg";
+    char de[600], en[600], dir[700], cmd[2600];
+    snprintf(de, sizeof de, "%s/de.pages.json", data);
+    snprintf(en, sizeof en, "%s/en.pages.json", data);
+    if (access(de, R_OK) != 0) {
+        printf("    skipped: no Integreat export at %s\n", data);
+        return NULL;
+    }
+    snprintf(dir, sizeof dir, "%s/augsburg", test_tmpdir());
+    snprintf(path, sizeof path, "%s/augsburg.pack", test_tmpdir());
+    snprintf(cmd, sizeof cmd, "%s import-integreat --name Augsburg -o %s %s %s >/dev/null && %s build %s -o %s",
+             test_bin("wegweiser-pack"), dir, de, en, test_bin("wegweiser-pack"), dir, path);
+    if (test_run(cmd, NULL, 0) != 0) {
+        test_fail(__FILE__, __LINE__, "the Augsburg import could not be built into a pack");
+        path[0] = 0;
+        return NULL;
+    }
+    return path;
 }
 
 text_fonts *test_fonts(void)

@@ -37,6 +37,16 @@ void test_fail(const char *file, int line, const char *what);
         }                                                                                      \
     } while (0)
 
+/* `part` must appear in `text` (a program's output, a message); the text is shown when not. */
+#define CHECK_HAS(text, part)                                                \
+    do {                                                                     \
+        if (!strstr((text), (part))) {                                       \
+            char msg_[3000];                                                 \
+            snprintf(msg_, sizeof msg_, "'%s' in: %.2500s", (part), (text)); \
+            test_fail(__FILE__, __LINE__, msg_);                             \
+        }                                                                    \
+    } while (0)
+
 #define CHECK_INT(a, b)                                                              \
     do {                                                                             \
         long long a_ = (long long)(a), b_ = (long long)(b);                          \
@@ -50,6 +60,9 @@ void test_fail(const char *file, int line, const char *what);
 /* Shared fixtures, made once per run. */
 const char *test_tmpdir(void);         /* a fresh folder, removed at the end */
 const char *test_demo_pack(void);      /* built from content/kaiserslautern by pack_build */
+/* Landkreis Augsburg's Integreat export imported and built once, or NULL (said) when the export
+ * is not there. */
+const char *test_augsburg_pack(void);
 text_fonts *test_fonts(void);          /* the bundled fonts from assets/ */
 const char *test_bin(const char *name); /* path of a built program (build/asan/wegweiser) */
 /* Runs a shell command; returns its exit status and fills out (may be NULL) with stdout. */

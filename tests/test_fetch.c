@@ -23,15 +23,6 @@
 #include "test.h"
 #include "update.h"
 
-#define CHECK_HAS(text, part)                                                \
-    do {                                                                     \
-        if (!strstr((text), (part))) {                                       \
-            char msg_[3000];                                                 \
-            snprintf(msg_, sizeof msg_, "'%s' in: %.2500s", (part), (text)); \
-            test_fail(__FILE__, __LINE__, msg_);                             \
-        }                                                                    \
-    } while (0)
-
 #define CHECK_STATUS(r, want)                                                                                  \
     do {                                                                                                       \
         if ((r)->status != (want)) {                                                                           \

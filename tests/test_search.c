@@ -429,21 +429,9 @@ TEST(search_agrees_with_a_brute_force_reference_on_the_demo)
 
 TEST(search_agrees_with_a_brute_force_reference_on_the_augsburg_import)
 {
-    const char *data = getenv("WW_INTEGREAT") && *getenv("WW_INTEGREAT") ? getenv("WW_INTEGREAT")
-                                                                          : "../shared/integreat/lkaugsburg";
-    char de[600], en[600], dir[700], path[700], cmd[2200];
-    snprintf(de, sizeof de, "%s/de.pages.json", data);
-    snprintf(en, sizeof en, "%s/en.pages.json", data);
-    if (access(de, R_OK) != 0) {
-        printf("    skipped: no Integreat export at %s\n", data);
-        return;
-    }
-    snprintf(dir, sizeof dir, "%s/search-augsburg", test_tmpdir());
-    snprintf(path, sizeof path, "%s/augsburg.pack", test_tmpdir());
-    snprintf(cmd, sizeof cmd, "%s import-integreat --name Augsburg -o %s %s %s >/dev/null && %s build %s -o %s",
-             test_bin("wegweiser-pack"), dir, de, en, test_bin("wegweiser-pack"), dir, path);
-    CHECK_INT(test_run(cmd, NULL, 0), 0);
-    CHECK(check_pack(path, false, PACK_SEARCH_MAX) > 5000);
+    const char *path = test_augsburg_pack();
+    if (path)
+        CHECK(check_pack(path, false, PACK_SEARCH_MAX) > 5000);
 }
 
 /* The ranking function is SQLite's bm25() to the last bit: the ranking packs of schema 1 had. */

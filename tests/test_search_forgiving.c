@@ -148,20 +148,9 @@ TEST(search_forgiving_finds_the_page_on_the_demo)
 
 TEST(search_forgiving_finds_the_page_on_the_augsburg_import)
 {
-    const char *data = getenv("WW_INTEGREAT") && *getenv("WW_INTEGREAT") ? getenv("WW_INTEGREAT")
-                                                                          : "../shared/integreat/lkaugsburg";
-    char de[600], en[600], dir[700], path[700], cmd[2200];
-    snprintf(de, sizeof de, "%s/de.pages.json", data);
-    snprintf(en, sizeof en, "%s/en.pages.json", data);
-    if (access(de, R_OK) != 0) {
-        printf("    skipped: no Integreat export at %s\n", data);
+    const char *path = test_augsburg_pack();
+    if (!path)
         return;
-    }
-    snprintf(dir, sizeof dir, "%s/forgiving-augsburg", test_tmpdir());
-    snprintf(path, sizeof path, "%s/forgiving-augsburg.pack", test_tmpdir());
-    snprintf(cmd, sizeof cmd, "%s import-integreat --name Augsburg -o %s %s %s >/dev/null && %s build %s -o %s",
-             test_bin("wegweiser-pack"), dir, de, en, test_bin("wegweiser-pack"), dir, path);
-    CHECK_INT(test_run(cmd, NULL, 0), 0);
     err e;
     pack *p = pack_open(path, &e);
     CHECK(p != NULL);

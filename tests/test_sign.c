@@ -32,15 +32,6 @@ static int run(char *out, size_t size, const char *fmt, ...)
     return test_run(cmd, out, size);
 }
 
-#define CHECK_HAS(text, part)                                                            \
-    do {                                                                                 \
-        if (!strstr((text), (part))) {                                                   \
-            char msg_[3000];                                                             \
-            snprintf(msg_, sizeof msg_, "'%s' in output: %.2500s", (part), (text));      \
-            test_fail(__FILE__, __LINE__, msg_);                                         \
-        }                                                                                \
-    } while (0)
-
 static const char *tool(void)
 {
     return test_bin("wegweiser-pack");

@@ -24,15 +24,6 @@
 #include "update.h"
 #include "utf8.h"
 
-#define CHECK_HAS(text, part)                                                            \
-    do {                                                                                 \
-        if (!strstr((text), (part))) {                                                   \
-            char msg_[3000];                                                             \
-            snprintf(msg_, sizeof msg_, "'%s' in: %.2500s", (part), (text));             \
-            test_fail(__FILE__, __LINE__, msg_);                                         \
-        }                                                                                \
-    } while (0)
-
 #define CHECK_REASON(r, want)                                                                              \
     do {                                                                                                   \
         if ((r)->reason != (want)) {                                                                       \
